@@ -1,0 +1,58 @@
+# covsigner: the two commands a user needs are `make run` and `make test`.
+# Both install whatever is missing first (Debian packages, npm test peers),
+# then configure and build with CMake + Ninja + ccache.
+
+BUILD      ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS       ?= $(shell nproc)
+RUN_ARGS   ?=
+
+# Debian packages the build, the tests and the benchmarks need.
+DEBIAN_PACKAGES := cmake ninja-build g++ pkg-config ccache curl \
+  libcaf-dev libboost-json1.81-dev libsecp256k1-dev libcpp-httplib-dev \
+  libgtest-dev libbenchmark-dev libssl-dev libsodium-dev prometheus-cpp-dev \
+  libspdlog-dev libcrypto++-dev clang libclang-rt-14-dev wrk nodejs npm
+
+DEPS_STAMP := $(BUILD)/.deps-stamp
+PEERS_DIR  := tests/peers
+PEERS_STAMP := $(PEERS_DIR)/node_modules/.covsigner-stamp
+
+.PHONY: all deps peers configure build test run bench clean
+
+all: build
+
+# Quick and silent when everything is present: one dpkg query, then a stamp.
+$(DEPS_STAMP): Makefile
+	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
+	@mkdir -p $(BUILD) && touch $@
+
+deps: $(DEPS_STAMP)
+
+# npm packages used only as independent test peers (anvil, bcoin, ...).
+$(PEERS_STAMP): $(PEERS_DIR)/package.json $(DEPS_STAMP)
+	@cd $(PEERS_DIR) && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+peers: $(if $(wildcard $(PEERS_DIR)/package.json),$(PEERS_STAMP))
+
+$(BUILD)/build.ninja: $(DEPS_STAMP)
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >$(BUILD)/configure.log || \
+	  (cat $(BUILD)/configure.log; exit 1)
+
+configure: $(BUILD)/build.ninja
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build peers
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+run: build
+	@$(BUILD)/bin/covsignerd --config-file=examples/dev.ini $(RUN_ARGS)
+
+bench: build peers
+	@$(BUILD)/bin/covsigner-bench --suite=standard --json=bench/results/latest.json
+
+clean:
+	@rm -rf $(BUILD)
