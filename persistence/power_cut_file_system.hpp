@@ -1,0 +1,107 @@
+// SIMULATED power cuts for tests (in the spirit of RocksDB's
+// FaultInjectionTestFS). Not a durability guarantee of anything: it models
+// POSIX rules to check that the store never acknowledges what a crash could
+// lose.
+//
+// Wraps a real directory tree (`root`) and performs every operation on it,
+// while tracking what would survive a power cut:
+//   * file contents are durable once write_file_synced succeeds (a write
+//     whose fsync failed has unknown contents: it reverts to empty);
+//   * a directory entry (new file name, rename, removal, new sub-directory)
+//     is durable only after fsync_dir of its directory;
+//   * everything that exists when the wrapper is constructed is durable.
+// power_cut() rewrites the real tree to its durable state. No real fsync is
+// issued (the simulation is the durability model), so tests run fast.
+//
+// Fault injection: fail the Nth fsync (file or directory) with an errno; fail
+// the Nth write with an errno; "die" after N mutating operations (every later
+// operation fails with EIO, as a machine that lost power would not complete
+// it), to cut power in the middle of a round.
+#pragma once
+
+#include "persistence/file_system.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace covsigner::persistence {
+
+class power_cut_file_system final : public file_system {
+public:
+  struct counters {
+    std::size_t writes = 0;      // write_file_synced calls
+    std::size_t file_fsyncs = 0; // = successful-or-not write_file_synced fsyncs
+    std::size_t dir_fsyncs = 0;
+    std::size_t renames = 0; // rename + rename_noreplace
+    std::size_t removes = 0;
+    std::size_t mutations = 0; // every call that changes the tree or syncs
+  };
+
+  /// Precondition: `root` exists and is a directory. Every path passed to
+  /// the operations must be `root` or below it.
+  explicit power_cut_file_system(std::filesystem::path root);
+
+  std::variant<std::string, io_error> read_file(const path& p) override;
+  maybe_error write_file_synced(const path& p, std::string_view bytes) override;
+  maybe_error rename(const path& from, const path& to) override;
+  maybe_error rename_noreplace(const path& from, const path& to) override;
+  maybe_error fsync_dir(const path& dir) override;
+  std::variant<std::vector<dir_entry>, io_error> list_dir(const path& dir) override;
+  maybe_error remove(const path& p) override;
+  maybe_error make_dir(const path& p) override;
+  std::variant<store_lock, io_error> make_lock(const path& lock_file) override;
+
+  /// Reverts the real tree to what is durable, clears the "dead" state and
+  /// every injected fault, and continues from there (all now durable).
+  void power_cut();
+
+  /// The `nth` fsync from now (1 = the next one; file and directory fsyncs
+  /// both count) fails with `code` (EIO, ENOSPC, ...).
+  void fail_nth_fsync(std::size_t nth, int code);
+
+  /// The `nth` write_file_synced from now fails with `code` before any byte
+  /// is written (ENOSPC, EDQUOT, EIO, ...).
+  void fail_nth_write(std::size_t nth, int code);
+
+  /// After `n` more mutating operations succeed, every further operation
+  /// (reads included) fails with EIO until power_cut().
+  void die_after(std::size_t n);
+  bool dead() const;
+
+  /// Called (outside the internal lock) at the start of every fsync_dir,
+  /// with the directory; lets a test hold a round open. Empty = none.
+  void set_fsync_dir_hook(std::function<void(const path&)> hook);
+
+  counters stats() const;
+
+private:
+  struct node; // a simulated inode
+  using node_ptr = std::shared_ptr<node>;
+
+  std::optional<io_error> gate(const path& p, bool mutating); // dead / counting
+  std::string rel(const path& p) const;
+  node_ptr current_dir(const std::string& rel_dir);
+  void rebuild(const path& real, const node_ptr& dir);
+
+  std::filesystem::path root_;
+  mutable std::mutex mutex_;
+  // Current namespace: relative path -> inode (mirrors the real tree).
+  std::map<std::string, node_ptr> current_;
+  node_ptr durable_root_;
+  std::function<void(const path&)> fsync_dir_hook_;
+  std::optional<std::size_t> fail_fsync_in_;
+  int fail_fsync_code_ = 0;
+  std::optional<std::size_t> fail_write_in_;
+  int fail_write_code_ = 0;
+  std::optional<std::size_t> die_in_;
+  bool dead_ = false;
+  counters counters_;
+};
+
+} // namespace covsigner::persistence
