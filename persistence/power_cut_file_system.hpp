@@ -86,7 +86,6 @@ private:
 
   std::optional<io_error> gate(const path& p, bool mutating); // dead / counting
   std::string rel(const path& p) const;
-  node_ptr current_dir(const std::string& rel_dir);
   void rebuild(const path& real, const node_ptr& dir);
 
   std::filesystem::path root_;

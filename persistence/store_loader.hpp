@@ -34,8 +34,11 @@
 //
 // Reason file (quarantine/<entry>.reason), JSON:
 //   {"file":"<original name>","reason":"<reason>","detail":"...",
-//    "routeKey":"<key or empty>","poisons":true|false,
+//    "routeKeys":["<key>",...],"poisons":true|false,
 //    "unattributable":true|false,"quarantinedAt":"<RFC3339Nano>"}
+// The quarantined file keeps its entry name; a route marker moved with it is
+// "<entry>.marker". A reason file that cannot be read back counts as
+// unattributable corruption (fail closed).
 #pragma once
 
 #include "covenant/job.hpp"

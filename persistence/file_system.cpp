@@ -1,0 +1,185 @@
+#include "persistence/file_system.hpp"
+
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <memory>
+#include <stdio.h> // renameat2, RENAME_NOREPLACE (glibc >= 2.28)
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace covsigner::persistence {
+
+namespace {
+
+struct fd_closer {
+  int fd;
+  ~fd_closer() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+// Closes `fd`, reporting a close error: on some file systems close is where
+// a deferred write error surfaces.
+maybe_error close_checked(int& fd, const std::filesystem::path& p) {
+  int rc = ::close(fd);
+  fd = -1;
+  if (rc != 0 && errno != EINTR)
+    return make_io_error(errno, "close", p.string());
+  return std::nullopt;
+}
+
+} // namespace
+
+std::variant<std::string, io_error> posix_file_system::read_file(const path& p) {
+  fd_closer f{::open(p.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0)
+    return make_io_error(errno, "open", p.string());
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0)
+    return make_io_error(errno, "stat", p.string());
+  if (S_ISDIR(st.st_mode))
+    return make_io_error(EISDIR, "read", p.string());
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(f.fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return make_io_error(errno, "read", p.string());
+    }
+    if (n == 0)
+      break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+maybe_error posix_file_system::write_file_synced(const path& p, std::string_view bytes) {
+  fd_closer f{::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
+  if (f.fd < 0)
+    return make_io_error(errno, "create", p.string());
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return make_io_error(errno, "write", p.string());
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(f.fd) != 0)
+    return make_io_error(errno, "fsync", p.string());
+  return close_checked(f.fd, p);
+}
+
+maybe_error posix_file_system::rename(const path& from, const path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    return make_io_error(errno, "rename " + from.string() + " to", to.string());
+  return std::nullopt;
+}
+
+maybe_error posix_file_system::rename_noreplace(const path& from, const path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0)
+    return make_io_error(errno, "rename (no replace) " + from.string() + " to", to.string());
+  return std::nullopt;
+}
+
+maybe_error posix_file_system::fsync_dir(const path& dir) {
+  fd_closer f{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (f.fd < 0)
+    return make_io_error(errno, "open directory", dir.string());
+  if (::fsync(f.fd) != 0)
+    return make_io_error(errno, "fsync directory", dir.string());
+  return close_checked(f.fd, dir);
+}
+
+std::variant<std::vector<dir_entry>, io_error> posix_file_system::list_dir(const path& dir) {
+  std::unique_ptr<DIR, int (*)(DIR*)> d{::opendir(dir.c_str()), ::closedir};
+  if (!d)
+    return make_io_error(errno, "list directory", dir.string());
+  std::vector<dir_entry> out;
+  for (;;) {
+    errno = 0;
+    struct dirent* e = ::readdir(d.get());
+    if (!e) {
+      if (errno != 0)
+        return make_io_error(errno, "list directory", dir.string());
+      break;
+    }
+    std::string name = e->d_name;
+    if (name == "." || name == "..")
+      continue;
+    dir_entry entry{name, dir_entry::kind::other};
+    // lstat: a symlink is "other", never followed.
+    struct stat st {};
+    if (::fstatat(::dirfd(d.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (S_ISREG(st.st_mode))
+        entry.type = dir_entry::kind::regular;
+      else if (S_ISDIR(st.st_mode))
+        entry.type = dir_entry::kind::directory;
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+maybe_error posix_file_system::remove(const path& p) {
+  if (::unlink(p.c_str()) != 0)
+    return make_io_error(errno, "remove", p.string());
+  return std::nullopt;
+}
+
+maybe_error posix_file_system::make_dir(const path& p) {
+  if (::mkdir(p.c_str(), 0700) != 0)
+    return make_io_error(errno, "mkdir", p.string());
+  return std::nullopt;
+}
+
+std::variant<store_lock, io_error> posix_file_system::make_lock(const path& lock_file) {
+  return store_lock::acquire(lock_file);
+}
+
+maybe_error ensure_dir_durable(file_system& fs, const std::filesystem::path& dir) {
+  if (dir.empty())
+    return std::nullopt;
+  auto listed = fs.list_dir(dir);
+  if (std::holds_alternative<std::vector<dir_entry>>(listed))
+    return std::nullopt;
+  if (std::get<io_error>(listed).code != ENOENT)
+    return std::get<io_error>(listed);
+  auto parent = dir.parent_path();
+  if (parent != dir) {
+    if (auto err = ensure_dir_durable(fs, parent))
+      return err;
+  }
+  if (auto err = fs.make_dir(dir); err && err->code != EEXIST)
+    return err;
+  return fs.fsync_dir(parent.empty() ? std::filesystem::path{"."} : parent);
+}
+
+std::filesystem::path temp_path_for(const std::filesystem::path& target) {
+  return target.parent_path() / (".tmp-" + target.filename().string() + ".tmp");
+}
+
+bool is_temp_name(std::string_view name) {
+  return name.starts_with(".tmp-");
+}
+
+maybe_error write_file_atomic(file_system& fs, const std::filesystem::path& target,
+                              std::string_view bytes, bool replace) {
+  auto temp = temp_path_for(target);
+  if (auto err = fs.write_file_synced(temp, bytes)) {
+    fs.remove(temp); // best effort: a leftover is removed at the next load
+    return err;
+  }
+  auto err = replace ? fs.rename(temp, target) : fs.rename_noreplace(temp, target);
+  if (err)
+    fs.remove(temp);
+  return err;
+}
+
+} // namespace covsigner::persistence

@@ -1,0 +1,215 @@
+#include "persistence/job_writer.hpp"
+
+#include "persistence/timestamp.hpp"
+
+#include <cerrno>
+
+namespace covsigner::persistence {
+
+namespace {
+
+io_error rejected_after(const io_error& latched) {
+  return io_error{latched.code, "store writes disabled after an earlier failure: " + latched.message};
+}
+
+// What phase 1 did for one op, so phase 2 knows what to finish.
+enum class step { rejected, wrote_job, wrote_tombstone };
+
+} // namespace
+
+std::vector<write_outcome> run_write_round(file_system& fs, const store_layout& layout,
+                                           const std::vector<write_op>& ops,
+                                           std::optional<io_error>& latched) {
+  std::vector<write_outcome> outcomes(ops.size());
+  std::vector<step> steps(ops.size(), step::rejected);
+  std::vector<std::string> checksums(ops.size());
+
+  auto reject = [&](std::size_t i, io_error e) {
+    outcomes[i] = write_outcome{false, std::move(e)};
+    steps[i] = step::rejected;
+  };
+  // After a latch nothing more touches the disk and nothing in this round
+  // is acknowledged: its durability is no longer known.
+  auto latch = [&](const io_error& e) {
+    if (!latched)
+      latched = e;
+    for (std::size_t i = 0; i < ops.size(); ++i)
+      if (steps[i] != step::rejected)
+        reject(i, e);
+  };
+  auto reject_rest = [&](std::size_t from) {
+    for (std::size_t i = from; i < ops.size(); ++i)
+      if (!outcomes[i].ok && outcomes[i].error.message.empty())
+        reject(i, rejected_after(*latched));
+  };
+
+  if (latched) {
+    reject_rest(0);
+    return outcomes;
+  }
+
+  // Phase 1: job files and tombstones.
+  bool jobs_dirty = false;
+  bool tombstones_dirty = false;
+  for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
+    const write_op& op = ops[i];
+    const auto& id = op.job.request_id;
+    if (!is_safe_request_id(id)) {
+      reject(i, io_error{EINVAL, "unsafe request id for a file name: " + id});
+      continue;
+    }
+    switch (op.type) {
+      case write_op::kind::create:
+      case write_op::kind::update: {
+        std::string bytes = encode_job_file(op.job);
+        bool replace = op.type == write_op::kind::update;
+        if (auto err = write_file_atomic(fs, layout.job_file(id), bytes, replace)) {
+          if (!replace && err->code == EEXIST) {
+            reject(i, io_error{EEXIST, "job file already exists: " + layout.job_file(id).string()});
+            continue;
+          }
+          latch(*err);
+          reject(i, *err);
+          break;
+        }
+        checksums[i] = sha256_hex(bytes);
+        steps[i] = step::wrote_job;
+        jobs_dirty = true;
+        break;
+      }
+      case write_op::kind::tombstone_and_remove: {
+        tombstone t{id, op.job.route, op.job.route_request_id, op.job.request_digest, op.job.state,
+                    op.pruned_at.empty() ? now_rfc3339nano() : op.pruned_at};
+        if (auto err = write_file_atomic(fs, layout.tombstone_file(id), encode_tombstone(t), true)) {
+          latch(*err);
+          reject(i, *err);
+          break;
+        }
+        steps[i] = step::wrote_tombstone;
+        tombstones_dirty = true;
+        break;
+      }
+    }
+  }
+  if (!latched && jobs_dirty) {
+    if (auto err = fs.fsync_dir(layout.jobs_dir()))
+      latch(*err);
+  }
+  if (!latched && tombstones_dirty) {
+    if (auto err = fs.fsync_dir(layout.tombstones_dir()))
+      latch(*err);
+  }
+
+  // Phase 2: markers of creates (after their job files are durable), and
+  // removal of pruned files (after their tombstones are durable).
+  bool routes_dirty = false;
+  jobs_dirty = false;
+  for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
+    const write_op& op = ops[i];
+    const auto& id = op.job.request_id;
+    if (steps[i] == step::wrote_job && op.type == write_op::kind::create) {
+      route_marker m{id, op.job.route, op.job.route_request_id, op.job.request_digest, checksums[i]};
+      if (auto err = write_file_atomic(fs, layout.marker_file(id), encode_route_marker(m), true)) {
+        latch(*err);
+        break;
+      }
+      routes_dirty = true;
+    } else if (steps[i] == step::wrote_tombstone) {
+      for (const auto& p : {layout.job_file(id), layout.marker_file(id)}) {
+        if (auto err = fs.remove(p); err && err->code != ENOENT) {
+          latch(*err);
+          break;
+        }
+      }
+      jobs_dirty = routes_dirty = true;
+    }
+  }
+  if (!latched && jobs_dirty) {
+    if (auto err = fs.fsync_dir(layout.jobs_dir()))
+      latch(*err);
+  }
+  if (!latched && routes_dirty) {
+    if (auto err = fs.fsync_dir(layout.routes_dir()))
+      latch(*err);
+  }
+
+  if (latched) {
+    reject_rest(0);
+    return outcomes;
+  }
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    if (steps[i] != step::rejected)
+      outcomes[i] = write_outcome{true, {}};
+  return outcomes;
+}
+
+job_writer::job_writer(file_system& fs, store_layout layout, sync_mode mode)
+  : fs_(fs), layout_(std::move(layout)), mode_(mode), thread_([this] { run(); }) {}
+
+job_writer::~job_writer() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void job_writer::submit(write_op op, callback done) {
+  {
+    std::lock_guard lock{mutex_};
+    queue_.push_back(pending{std::move(op), std::move(done)});
+  }
+  wake_.notify_one();
+}
+
+bool job_writer::failed() const {
+  std::lock_guard lock{mutex_};
+  return failure_.has_value();
+}
+
+std::optional<io_error> job_writer::failure() const {
+  std::lock_guard lock{mutex_};
+  return failure_;
+}
+
+std::size_t job_writer::rounds() const {
+  std::lock_guard lock{mutex_};
+  return rounds_;
+}
+
+void job_writer::run() {
+  for (;;) {
+    std::vector<pending> batch;
+    std::optional<io_error> latched;
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty())
+        return; // stopping and drained
+      // Group commit: everything that queued while the previous round was
+      // syncing goes into this round.
+      std::size_t take = mode_ == sync_mode::group ? queue_.size() : 1;
+      for (std::size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      latched = failure_;
+    }
+    std::vector<write_op> ops;
+    ops.reserve(batch.size());
+    for (auto& p : batch)
+      ops.push_back(std::move(p.op));
+    auto outcomes = run_write_round(fs_, layout_, ops, latched);
+    {
+      std::lock_guard lock{mutex_};
+      failure_ = latched;
+      ++rounds_;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      if (batch[i].done)
+        batch[i].done(std::move(outcomes[i]));
+  }
+}
+
+} // namespace covsigner::persistence

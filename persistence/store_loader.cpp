@@ -1,0 +1,596 @@
+#include "persistence/store_loader.hpp"
+
+#include "covenant/canonical_json.hpp"
+#include "persistence/timestamp.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cerrno>
+#include <set>
+
+namespace covsigner::persistence {
+
+namespace json = boost::json;
+
+namespace {
+
+struct reason_record {
+  std::string file;
+  std::string reason;
+  std::string detail;
+  std::vector<std::string> route_keys;
+  bool poisons = false;
+  bool unattributable = false;
+  std::string at;
+};
+
+std::string encode_reason(const reason_record& r) {
+  json::object o;
+  o["file"] = r.file;
+  o["reason"] = r.reason;
+  o["detail"] = r.detail;
+  json::array keys;
+  for (const auto& k : r.route_keys)
+    keys.emplace_back(k);
+  o["routeKeys"] = std::move(keys);
+  o["poisons"] = r.poisons;
+  o["unattributable"] = r.unattributable;
+  o["quarantinedAt"] = r.at;
+  return covenant::to_go_json(o, {.escape_html = true});
+}
+
+std::optional<reason_record> decode_reason(std::string_view bytes) {
+  boost::system::error_code ec;
+  json::value v = json::parse(json::string_view{bytes.data(), bytes.size()}, ec);
+  if (ec || !v.is_object())
+    return std::nullopt;
+  const auto& o = v.get_object();
+  auto str = [&](const char* key, std::string& out) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_string())
+      return false;
+    out = std::string{it->value().get_string()};
+    return true;
+  };
+  auto boolean = [&](const char* key, bool& out) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_bool())
+      return false;
+    out = it->value().get_bool();
+    return true;
+  };
+  reason_record r;
+  if (!str("file", r.file) || !str("reason", r.reason) || !boolean("poisons", r.poisons) ||
+      !boolean("unattributable", r.unattributable))
+    return std::nullopt;
+  str("detail", r.detail);
+  str("quarantinedAt", r.at);
+  auto keys = o.find("routeKeys");
+  if (keys == o.end() || !keys->value().is_array())
+    return std::nullopt;
+  for (const auto& k : keys->value().get_array()) {
+    if (!k.is_string())
+      return std::nullopt;
+    r.route_keys.emplace_back(k.get_string());
+  }
+  return r;
+}
+
+std::string strip_suffix(std::string_view name, std::string_view suffix) {
+  return std::string{name.substr(0, name.size() - suffix.size())};
+}
+
+template <class T>
+std::vector<dir_entry> sorted(std::vector<T> entries) {
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return entries;
+}
+
+// A route marker file found in routes/.
+struct marker_entry {
+  std::filesystem::path file;
+  std::string bytes;
+  std::optional<route_marker> marker; // nullopt = unreadable or damaged
+  std::string problem;                // why, when damaged
+  bool used = false;                  // consumed by its job file
+};
+
+struct candidate {
+  covenant::job job;
+  std::string bytes;
+  std::filesystem::path file;
+  marker_entry* marker = nullptr; // valid marker of this job, if any
+};
+
+// True when `a` wins over `b` for the same route key: a valid updatedAt beats
+// an invalid one, the newer valid one wins, and the smaller request id breaks
+// every remaining tie. A strict total order, so the winner does not depend on
+// the order the directory lists files in.
+bool wins_over(const covenant::job& a, const covenant::job& b) {
+  auto ta = parse_rfc3339nano(a.updated_at);
+  auto tb = parse_rfc3339nano(b.updated_at);
+  if (ta.has_value() != tb.has_value())
+    return ta.has_value();
+  if (ta && *ta != *tb)
+    return *ta > *tb;
+  return a.request_id < b.request_id;
+}
+
+class loader {
+public:
+  loader(file_system& fs, const store_layout& layout, std::string now)
+    : fs_(fs), layout_(layout), now_(std::move(now)) {}
+
+  std::variant<loaded_store, io_error> run() {
+    if (auto err = scan_quarantine())
+      return *err;
+    if (auto err = scan_markers())
+      return *err;
+    if (auto err = scan_tombstones())
+      return *err;
+    if (auto err = scan_jobs())
+      return *err;
+    if (auto err = resolve_duplicates())
+      return *err;
+    if (auto err = orphan_markers())
+      return *err;
+    if (auto err = finish_winners())
+      return *err;
+    finish_summary();
+    return std::move(out_);
+  }
+
+private:
+  maybe_error remove_temp(const std::filesystem::path& p) {
+    if (auto err = fs_.remove(p); err && err->code != ENOENT)
+      return err;
+    ++out_.summary.temp_files_removed;
+    return std::nullopt;
+  }
+
+  void record(const reason_record& r) {
+    ++out_.summary.quarantined_by_reason[r.reason];
+    ++out_.summary.quarantined_total;
+    if (r.poisons)
+      for (const auto& k : r.route_keys)
+        out_.poisoned.emplace(k, r.reason);
+    if (r.unattributable)
+      out_.unattributable_corruption = true;
+  }
+
+  std::string free_quarantine_name(const std::string& base) {
+    auto taken = [&](const std::string& n) {
+      return quarantine_names_.count(n) || quarantine_names_.count(n + ".reason") ||
+             quarantine_names_.count(n + ".marker");
+    };
+    std::string name = base;
+    for (int i = 1; taken(name); ++i)
+      name = base + "." + std::to_string(i);
+    quarantine_names_.insert(name);
+    quarantine_names_.insert(name + ".reason");
+    quarantine_names_.insert(name + ".marker");
+    return name;
+  }
+
+  // Moves `primary` (and `marker`, if given) into quarantine/ after a durable
+  // reason file, then records what the reason means.
+  maybe_error quarantine(const std::filesystem::path& primary, const std::filesystem::path* marker,
+                         reason_record r) {
+    std::string name = free_quarantine_name(primary.filename().string());
+    auto qdir = layout_.quarantine_dir();
+    r.file = primary.filename().string();
+    r.at = now_;
+    r.unattributable = r.route_keys.empty() && r.poisons;
+    if (r.unattributable)
+      r.poisons = false;
+    if (auto err = write_file_atomic(fs_, qdir / (name + ".reason"), encode_reason(r), false))
+      return err;
+    // The reason must be durable before the file leaves its directory, so
+    // a crash never loses the poison that the file stood for.
+    if (auto err = fs_.fsync_dir(qdir))
+      return err;
+    if (auto err = fs_.rename_noreplace(primary, qdir / name))
+      return err;
+    dirty_.insert(primary.parent_path());
+    if (marker) {
+      if (auto err = fs_.rename_noreplace(*marker, qdir / (name + ".marker")))
+        return err;
+      dirty_.insert(marker->parent_path());
+    }
+    quarantine_dirty_ = true;
+    ++out_.summary.quarantined_now;
+    record(r);
+    return std::nullopt;
+  }
+
+  maybe_error scan_quarantine() {
+    auto qdir = layout_.quarantine_dir();
+    auto listed = fs_.list_dir(qdir);
+    if (auto* err = std::get_if<io_error>(&listed))
+      return *err;
+    for (const auto& e : sorted(std::get<std::vector<dir_entry>>(listed))) {
+      if (is_temp_name(e.name)) {
+        if (auto err = remove_temp(qdir / e.name))
+          return err;
+        continue;
+      }
+      quarantine_names_.insert(e.name);
+      if (!e.name.ends_with(".reason"))
+        continue;
+      auto bytes = fs_.read_file(qdir / e.name);
+      std::optional<reason_record> r;
+      if (auto* b = std::get_if<std::string>(&bytes))
+        r = decode_reason(*b);
+      if (!r) {
+        // Our own record, unreadable: we no longer know which key it
+        // protected, so nothing may be created until an operator looks.
+        r = reason_record{e.name, "unknown", "reason file cannot be read", {}, false, true, {}};
+      }
+      record(*r);
+    }
+    return std::nullopt;
+  }
+
+  maybe_error scan_markers() {
+    auto dir = layout_.routes_dir();
+    auto listed = fs_.list_dir(dir);
+    if (auto* err = std::get_if<io_error>(&listed))
+      return *err;
+    for (const auto& e : sorted(std::get<std::vector<dir_entry>>(listed))) {
+      if (is_temp_name(e.name)) {
+        if (auto err = remove_temp(dir / e.name))
+          return err;
+        continue;
+      }
+      if (!e.name.ends_with(".route"))
+        continue;
+      marker_entry m;
+      m.file = dir / e.name;
+      auto bytes = e.type == dir_entry::kind::regular
+                     ? fs_.read_file(m.file)
+                     : std::variant<std::string, io_error>{io_error{EINVAL, "not a regular file"}};
+      if (auto* err = std::get_if<io_error>(&bytes)) {
+        m.problem = "unreadable: " + err->message;
+      } else {
+        m.bytes = std::move(std::get<std::string>(bytes));
+        auto decoded = decode_route_marker(m.bytes);
+        std::string stem = strip_suffix(e.name, ".route");
+        if (auto* d = std::get_if<decode_error>(&decoded))
+          m.problem = std::string{to_string(d->kind)} + ": " + d->message;
+        else if (std::get<route_marker>(decoded).request_id != stem)
+          m.problem = "marker names request id " + std::get<route_marker>(decoded).request_id;
+        else
+          m.marker = std::get<route_marker>(decoded);
+      }
+      markers_.emplace(strip_suffix(e.name, ".route"), std::move(m));
+    }
+    return std::nullopt;
+  }
+
+  maybe_error scan_tombstones() {
+    auto dir = layout_.tombstones_dir();
+    auto listed = fs_.list_dir(dir);
+    if (auto* err = std::get_if<io_error>(&listed))
+      return *err;
+    for (const auto& e : sorted(std::get<std::vector<dir_entry>>(listed))) {
+      auto p = dir / e.name;
+      if (is_temp_name(e.name)) {
+        if (auto err = remove_temp(p))
+          return err;
+        continue;
+      }
+      if (!e.name.ends_with(".tombstone"))
+        continue;
+      std::string stem = strip_suffix(e.name, ".tombstone");
+      auto bytes = e.type == dir_entry::kind::regular
+                     ? fs_.read_file(p)
+                     : std::variant<std::string, io_error>{io_error{EINVAL, "not a regular file"}};
+      std::string problem;
+      std::optional<std::string> key;
+      if (auto* err = std::get_if<io_error>(&bytes)) {
+        problem = "unreadable: " + err->message;
+      } else {
+        auto decoded = decode_tombstone(std::get<std::string>(bytes));
+        if (auto* d = std::get_if<decode_error>(&decoded)) {
+          problem = std::string{to_string(d->kind)} + ": " + d->message;
+          key = recover_route_key(std::get<std::string>(bytes));
+        } else if (std::get<tombstone>(decoded).request_id != stem) {
+          problem = "tombstone names request id " + std::get<tombstone>(decoded).request_id;
+          key = std::get<tombstone>(decoded).route_key();
+        } else {
+          tombstones_.emplace(stem, std::get<tombstone>(decoded));
+          continue;
+        }
+      }
+      reason_record r;
+      r.reason = quarantine_reason::damaged_tombstone;
+      r.detail = problem;
+      if (key)
+        r.route_keys.push_back(*key);
+      r.poisons = true;
+      if (auto err = quarantine(p, nullptr, r))
+        return err;
+    }
+    return std::nullopt;
+  }
+
+  maybe_error scan_jobs() {
+    auto dir = layout_.jobs_dir();
+    auto listed = fs_.list_dir(dir);
+    if (auto* err = std::get_if<io_error>(&listed))
+      return *err;
+    for (const auto& e : sorted(std::get<std::vector<dir_entry>>(listed))) {
+      if (is_temp_name(e.name)) {
+        if (e.type == dir_entry::kind::regular) {
+          if (auto err = remove_temp(dir / e.name))
+            return err;
+        }
+        continue;
+      }
+      if (!e.name.ends_with(".json"))
+        continue; // .lock, our sub-directories, foreign files (as Go does)
+      if (auto err = load_job_file(dir / e.name, e))
+        return err;
+    }
+    return std::nullopt;
+  }
+
+  maybe_error load_job_file(const std::filesystem::path& p, const dir_entry& e) {
+    std::string stem = strip_suffix(e.name, ".json");
+    auto m = markers_.find(stem);
+    marker_entry* entry = m != markers_.end() ? &m->second : nullptr;
+    const route_marker* marker = entry && entry->marker ? &*entry->marker : nullptr;
+
+    reason_record r;
+    r.poisons = true;
+    std::optional<std::string> bytes;
+    std::optional<covenant::job> job;
+    if (e.type != dir_entry::kind::regular) {
+      r.reason = quarantine_reason::unreadable;
+      r.detail = "not a regular file";
+    } else if (auto read = fs_.read_file(p); std::holds_alternative<io_error>(read)) {
+      r.reason = quarantine_reason::unreadable;
+      r.detail = std::get<io_error>(read).message;
+    } else {
+      bytes = std::move(std::get<std::string>(read));
+      auto decoded = decode_job_file(*bytes);
+      if (auto* d = std::get_if<decode_error>(&decoded)) {
+        r.reason = std::string{to_string(d->kind)};
+        r.detail = d->message;
+      } else {
+        job = std::move(std::get<covenant::job>(decoded));
+        if (job->request_id != stem) {
+          r.reason = quarantine_reason::name_mismatch;
+          r.detail = "file holds request id " + job->request_id;
+        } else if (marker && (marker->route_key() != job->route_key() ||
+                              marker->request_digest != job->request_digest)) {
+          r.reason = quarantine_reason::marker_mismatch;
+          r.detail = "marker says " + marker->route_key() + " " + marker->request_digest + ", file says " +
+                     job->route_key() + " " + job->request_digest;
+        } else {
+          auto t = tombstones_.find(stem);
+          if (t != tombstones_.end())
+            return complete_prune(p, entry);
+          if (entry && !marker) {
+            // A damaged marker beside a valid job file: the file attributes
+            // itself; keep the marker as evidence and backfill a new one.
+            reason_record mr{{}, std::string{quarantine_reason::damaged_marker}, entry->problem, {}, false, false, {}};
+            if (auto err = quarantine(entry->file, nullptr, mr))
+              return err;
+            entry->used = true;
+            entry = nullptr;
+          }
+          if (entry)
+            entry->used = true;
+          candidates_[job->route_key()].push_back(candidate{std::move(*job), std::move(*bytes), p, entry});
+          return std::nullopt;
+        }
+      }
+    }
+    // The file is quarantined; find every key it may stand for.
+    if (marker)
+      r.route_keys.push_back(marker->route_key());
+    if (job) {
+      if (!marker || marker->route_key() != job->route_key())
+        r.route_keys.push_back(job->route_key());
+    } else if (!marker && bytes) {
+      if (auto key = recover_route_key(*bytes))
+        r.route_keys.push_back(*key);
+    }
+    std::filesystem::path marker_file;
+    if (entry) {
+      entry->used = true;
+      marker_file = entry->file;
+    }
+    return quarantine(p, entry ? &marker_file : nullptr, r);
+  }
+
+  maybe_error complete_prune(const std::filesystem::path& job_file, marker_entry* entry) {
+    if (auto err = fs_.remove(job_file); err && err->code != ENOENT)
+      return err;
+    dirty_.insert(job_file.parent_path());
+    if (entry) {
+      entry->used = true;
+      if (auto err = fs_.remove(entry->file); err && err->code != ENOENT)
+        return err;
+      dirty_.insert(entry->file.parent_path());
+    }
+    ++out_.summary.prunes_completed;
+    return std::nullopt;
+  }
+
+  maybe_error resolve_duplicates() {
+    for (auto& [key, group] : candidates_) {
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < group.size(); ++i)
+        if (wins_over(group[i].job, group[best].job))
+          best = i;
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        if (i == best)
+          continue;
+        reason_record r;
+        r.reason = quarantine_reason::duplicate;
+        r.detail = "route key " + key + " is also held by " + group[best].job.request_id + " (kept)";
+        r.route_keys.push_back(key);
+        r.poisons = false; // the winner holds the key; nothing is lost
+        std::filesystem::path marker_file;
+        if (group[i].marker)
+          marker_file = group[i].marker->file;
+        if (auto err = quarantine(group[i].file, group[i].marker ? &marker_file : nullptr, r))
+          return err;
+        ++out_.summary.duplicates;
+      }
+      winners_.push_back(std::move(group[best]));
+    }
+    return std::nullopt;
+  }
+
+  maybe_error orphan_markers() {
+    for (auto& [stem, entry] : markers_) {
+      if (entry.used)
+        continue;
+      if (tombstones_.count(stem)) {
+        // Prune interrupted after the job file was removed.
+        if (auto err = fs_.remove(entry.file); err && err->code != ENOENT)
+          return err;
+        dirty_.insert(entry.file.parent_path());
+        ++out_.summary.prunes_completed;
+        continue;
+      }
+      reason_record r;
+      r.poisons = true;
+      if (entry.marker) {
+        r.reason = quarantine_reason::missing_job_file;
+        r.detail = "acknowledged job " + stem + " has no job file";
+        r.route_keys.push_back(entry.marker->route_key());
+      } else {
+        r.reason = quarantine_reason::damaged_marker;
+        r.detail = entry.problem;
+        if (auto key = recover_route_key(entry.bytes))
+          r.route_keys.push_back(*key);
+      }
+      if (auto err = quarantine(entry.file, nullptr, r))
+        return err;
+    }
+    return std::nullopt;
+  }
+
+  maybe_error finish_winners() {
+    for (auto& w : winners_) {
+      if (w.job.state == covenant::job_state::signing) {
+        // A signature may exist: never sign this request again.
+        covenant::job_transition t;
+        t.state = covenant::job_state::failed;
+        t.detail = std::string{covenant::interrupted_detail};
+        t.reason = std::string{covenant::failure_reason::provider_failed};
+        covenant::apply_transition(w.job, t, now_);
+        w.bytes = encode_job_file(w.job);
+        if (auto err = write_file_atomic(fs_, w.file, w.bytes, true))
+          return err;
+        dirty_.insert(w.file.parent_path());
+        ++out_.summary.interrupted_signing;
+      }
+    }
+    // Evidence first, then the directories it left.
+    if (quarantine_dirty_) {
+      if (auto err = fs_.fsync_dir(layout_.quarantine_dir()))
+        return err;
+    }
+    for (const auto& dir : {layout_.tombstones_dir(), layout_.jobs_dir()}) {
+      if (dirty_.count(dir)) {
+        if (auto err = fs_.fsync_dir(dir))
+          return err;
+      }
+    }
+    // Backfill markers only now that the job files are durable.
+    for (auto& w : winners_) {
+      if (w.marker)
+        continue;
+      route_marker m{w.job.request_id, w.job.route, w.job.route_request_id, w.job.request_digest,
+                     sha256_hex(w.bytes)};
+      if (auto err = write_file_atomic(fs_, layout_.marker_file(w.job.request_id), encode_route_marker(m), true))
+        return err;
+      dirty_.insert(layout_.routes_dir());
+      ++out_.summary.markers_backfilled;
+    }
+    if (dirty_.count(layout_.routes_dir())) {
+      if (auto err = fs_.fsync_dir(layout_.routes_dir()))
+        return err;
+    }
+    for (auto& w : winners_)
+      out_.jobs.push_back(std::move(w.job));
+    std::sort(out_.jobs.begin(), out_.jobs.end(),
+              [](const auto& a, const auto& b) { return a.request_id < b.request_id; });
+    for (auto& [stem, t] : tombstones_)
+      out_.tombstones.push_back(t);
+    return std::nullopt;
+  }
+
+  void finish_summary() {
+    auto& s = out_.summary;
+    s.jobs_loaded = out_.jobs.size();
+    std::string line = "store loaded: " + std::to_string(s.jobs_loaded) + " jobs, " +
+                       std::to_string(s.quarantined_total) + " quarantined";
+    if (s.quarantined_total > 0) {
+      line += " (";
+      bool first = true;
+      for (const auto& [reason, n] : s.quarantined_by_reason) {
+        if (!first)
+          line += ", ";
+        first = false;
+        line += reason + ": " + std::to_string(n);
+      }
+      line += ")";
+    }
+    line += ", " + std::to_string(out_.poisoned.size()) + " route keys poisoned";
+    if (s.duplicates > 0)
+      line += "; " + std::to_string(s.duplicates) + " duplicate jobs quarantined";
+    if (out_.unattributable_corruption)
+      line += "; unattributable corruption: new submits refused";
+    out_.summary_line = std::move(line);
+  }
+
+  file_system& fs_;
+  const store_layout& layout_;
+  std::string now_;
+  loaded_store out_;
+  std::set<std::string> quarantine_names_;
+  std::map<std::string, marker_entry> markers_;     // by request id
+  std::map<std::string, tombstone> tombstones_;     // by request id
+  std::map<std::string, std::vector<candidate>> candidates_; // by route key
+  std::vector<candidate> winners_;
+  std::set<std::filesystem::path> dirty_;
+  bool quarantine_dirty_ = false;
+};
+
+} // namespace
+
+std::variant<loaded_store, io_error> load_store(file_system& fs, const store_layout& layout,
+                                                std::string_view now) {
+  loader l{fs, layout, now.empty() ? now_rfc3339nano() : std::string{now}};
+  return l.run();
+}
+
+std::variant<opened_store, io_error> open_store(file_system& fs, const store_layout& layout,
+                                                std::string_view now) {
+  if (auto err = ensure_dir_durable(fs, layout.jobs_dir()))
+    return *err;
+  auto lock = fs.make_lock(layout.lock_file());
+  if (auto* err = std::get_if<io_error>(&lock))
+    return *err;
+  // From here on, every early return destroys `lock`, releasing the flock.
+  opened_store out{std::move(std::get<store_lock>(lock)), {}, {}};
+  if (auto err = ensure_store_dirs(fs, layout))
+    return *err;
+  auto migrated = migrate_legacy_jobs(fs, layout);
+  if (auto* err = std::get_if<io_error>(&migrated))
+    return *err;
+  out.migration = std::move(std::get<migration_report>(migrated));
+  auto loaded = load_store(fs, layout, now);
+  if (auto* err = std::get_if<io_error>(&loaded))
+    return *err;
+  out.loaded = std::move(std::get<loaded_store>(loaded));
+  return out;
+}
+
+} // namespace covsigner::persistence
