@@ -160,3 +160,30 @@ TEST(PinnedValues, PlanQuoteTrustRootPemRules) {
   EXPECT_EQ(std::get<cv::input_error>(wrong_type).message,
             "migrationPlanQuoteTrustRoots[1].publicKeyPem must be a PEM-encoded Ed25519 public key");
 }
+
+// TestArtifactApprovalDigestMatchesV2Contract: the Go tests' baseRequest
+// payload (destination = validMigrationDestination, plan for reserve
+// 0x11..11, epoch 12, outpoint 0x0102:1, 1,000,000 -> 998,000 + 330 + 1,670
+// sats, lockTime = maturityHeight 912345) under the zero domain (chainId 0,
+// all-zero salt). The reference gives only prefix...suffix of the digests.
+TEST(PinnedValues, ZeroDomainV2ApprovalDigests) {
+  auto d = reserve_11_fixture();
+  std::string destination = cv::migration_destination_commitment(d);
+  auto request = plan_request(d.reserve, 12, "0x0102", 1, destination);
+  std::string plan_hash = cv::transaction_plan_commitment(request, plan(1000000, 998000, 1670, 912345));
+  auto digest_for = [&](const char* route) {
+    cv::approval_payload payload{2, route, route, destination, plan_hash};
+    return cr::to_0x_hex(std::get<cr::hash32>(cv::artifact_approval_digest(payload, {}, 2)));
+  };
+  std::string qc = digest_for("qc_v1");
+  std::string self = digest_for("self_v1");
+  EXPECT_EQ(qc.substr(0, 10), "0xc8246dac");
+  EXPECT_EQ(qc.substr(qc.size() - 4), "05fe");
+  EXPECT_EQ(self.substr(0, 10), "0x063735af");
+  EXPECT_EQ(self.substr(self.size() - 4), "06c7");
+  // The domain matters: the default salt gives a different digest.
+  cv::approval_payload payload{2, "qc_v1", "qc_v1", destination, plan_hash};
+  EXPECT_NE(cr::to_0x_hex(std::get<cr::hash32>(cv::artifact_approval_digest(
+                payload, cv::eip712_domain{0, cv::default_approval_salt()}, 2))),
+            qc);
+}
