@@ -1,0 +1,182 @@
+#include "actors/job_store.hpp"
+
+#include "persistence/timestamp.hpp"
+
+#include <caf/all.hpp>
+
+#include <cerrno>
+
+namespace covsigner::actors {
+
+using namespace messages;
+
+store_files::store_files(std::unique_ptr<persistence::file_system> file_system,
+                         persistence::store_layout store_layout, persistence::store_lock store_lock,
+                         persistence::sync_mode mode)
+  : fs(std::move(file_system)), layout(std::move(store_layout)), lock(std::move(store_lock)),
+    writer(std::make_unique<persistence::job_writer>(*fs, layout, mode)) {}
+
+store_files::~store_files() {
+  writer.reset(); // drain and join before the lock is released
+}
+
+namespace {
+
+using self_ptr = job_store_impl::stateful_pointer<job_store_state>;
+
+// Hands `op` to the writer thread; `finish` runs in the actor once the op is
+// durable or rejected.
+void write(self_ptr self, persistence::write_op op,
+           std::function<void(const write_completed&)> finish) {
+  auto id = op.job.request_id;
+  self->state.writes[id].finish = std::move(finish);
+  auto weak = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
+  self->state.files->writer->submit(std::move(op), [weak, id](persistence::write_outcome outcome) {
+    // Runs on the writer thread: only send, never touch actor state here.
+    if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(weak))
+      caf::anon_send(caf::actor_cast<caf::actor>(strong),
+                     write_completed{id, outcome.ok, outcome.error.code, outcome.error.message});
+  });
+}
+
+// Runs `operation` now if no write of that job is in flight, else after it.
+void when_idle(self_ptr self, const std::string& id, std::function<void()> operation) {
+  auto it = self->state.writes.find(id);
+  if (it == self->state.writes.end())
+    operation();
+  else
+    it->second.waiting.push_back(std::move(operation));
+}
+
+store_result refuse_if_latched(self_ptr self) {
+  auto& st = self->state;
+  if (st.refusal_cause.empty() && st.files->writer->failed())
+    st.refusal_cause = "a durable write failed (" + st.files->writer->failure()->message +
+                       "); the store refuses writes until restarted";
+  if (!st.refusal_cause.empty())
+    return {store_code::refused, {}, st.refusal_cause};
+  return {store_code::ok, {}, {}};
+}
+
+caf::result<store_result> create(self_ptr self, covenant::job job) {
+  auto& st = self->state;
+  if (auto refused = refuse_if_latched(self); refused.code != store_code::ok)
+    return refused;
+  if (st.jobs.count(job.request_id) || st.writes.count(job.request_id))
+    return store_result{store_code::rejected, {}, "job " + job.request_id + " already exists"};
+  auto promise = self->make_response_promise<store_result>();
+  auto snapshot = job_snapshot{job, 1};
+  write(self, {persistence::write_op::kind::create, std::move(job), {}},
+        [self, promise, snapshot](const write_completed& done) mutable {
+          if (!done.ok) {
+            refuse_if_latched(self);
+            promise.deliver(store_result{store_code::rejected, {}, done.error});
+            return;
+          }
+          self->state.jobs[snapshot.job.request_id] = snapshot;
+          promise.deliver(store_result{store_code::ok, snapshot, {}});
+        });
+  return promise;
+}
+
+void transition(self_ptr self, transition_request req,
+                caf::typed_response_promise<store_result> promise) {
+  auto& st = self->state;
+  auto it = st.jobs.find(req.request_id);
+  if (it == st.jobs.end()) {
+    promise.deliver(store_result{store_code::not_found, {}, {}});
+    return;
+  }
+  auto& current = it->second;
+  if (covenant::is_terminal(current.job.state)) {
+    promise.deliver(store_result{store_code::terminal, current, {}});
+    return;
+  }
+  if (current.revision != req.from_revision) {
+    promise.deliver(store_result{store_code::stale, current, {}});
+    return;
+  }
+  if (auto refused = refuse_if_latched(self); refused.code != store_code::ok) {
+    refused.snapshot = current;
+    promise.deliver(refused);
+    return;
+  }
+  auto next = job_snapshot{current.job, current.revision + 1};
+  covenant::apply_transition(next.job, req.transition, persistence::now_rfc3339nano());
+  write(self, {persistence::write_op::kind::update, next.job, {}},
+        [self, promise, next](const write_completed& done) mutable {
+          auto& jobs = self->state.jobs;
+          if (!done.ok) {
+            refuse_if_latched(self);
+            promise.deliver(store_result{store_code::rejected, jobs[next.job.request_id], done.error});
+            return;
+          }
+          jobs[next.job.request_id] = next;
+          promise.deliver(store_result{store_code::ok, next, {}});
+        });
+}
+
+} // namespace
+
+job_store_impl::behavior_type job_store(self_ptr self, std::shared_ptr<store_files> files,
+                                        std::vector<covenant::job> loaded) {
+  auto& st = self->state;
+  st.files = std::move(files);
+  for (auto& job : loaded) {
+    auto id = job.request_id;
+    st.jobs.emplace(std::move(id), job_snapshot{std::move(job), 1});
+  }
+  return {
+    [self](create_atom, covenant::job& job) { return create(self, std::move(job)); },
+    [self](caf::get_atom, const std::string& id) -> store_result {
+      auto& jobs = self->state.jobs;
+      if (auto it = jobs.find(id); it != jobs.end())
+        return {store_code::ok, it->second, {}};
+      return {store_code::not_found, {}, {}};
+    },
+    [self](transition_request& req) -> caf::result<store_result> {
+      auto promise = self->make_response_promise<store_result>();
+      auto id = req.request_id;
+      when_idle(self, id, [self, req = std::move(req), promise]() mutable {
+        transition(self, std::move(req), promise);
+      });
+      return promise;
+    },
+    [self](status_atom) {
+      auto& st = self->state;
+      refuse_if_latched(self);
+      store_status s;
+      s.jobs = st.jobs.size();
+      s.writes_refused = !st.refusal_cause.empty();
+      s.refusal_cause = st.refusal_cause;
+      s.fsync_rounds = st.files->writer->rounds();
+      s.writes = st.writes_done;
+      return s;
+    },
+    [self](write_completed& done) {
+      auto& st = self->state;
+      auto it = st.writes.find(done.request_id);
+      if (it == st.writes.end())
+        return;
+      ++st.writes_done;
+      auto finish = std::move(it->second.finish);
+      auto waiting = std::move(it->second.waiting);
+      st.writes.erase(it);
+      finish(done);
+      // Later operations on this job now see its new durable state; one of
+      // them may start a write, after which the rest wait for that one.
+      while (!waiting.empty()) {
+        auto next = std::move(waiting.front());
+        waiting.pop_front();
+        next();
+        if (auto again = st.writes.find(done.request_id); again != st.writes.end()) {
+          for (auto& op : waiting)
+            again->second.waiting.push_back(std::move(op));
+          break;
+        }
+      }
+    },
+  };
+}
+
+} // namespace covsigner::actors

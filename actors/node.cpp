@@ -1,0 +1,211 @@
+#include "actors/node.hpp"
+
+#include "crypto/random.hpp"
+#include "persistence/timestamp.hpp"
+
+#include <caf/all.hpp>
+
+namespace covsigner::actors {
+
+using namespace messages;
+
+namespace {
+
+using self_ptr = node_actor::stateful_pointer<node_state>;
+
+constexpr std::string_view job_not_found = "covenant signer job not found";
+
+node_reply ok(const covenant::job& j) {
+  return {reply_code::ok, covenant::to_step_result(j), {}};
+}
+
+node_reply fail(reply_code code, std::string message) {
+  return {code, {}, std::move(message)};
+}
+
+node_reply internal(std::string what) {
+  return fail(reply_code::internal, std::move(what));
+}
+
+// After a durable create: run the session and answer its settled snapshot,
+// or the created snapshot (PENDING to the client) once the wait bound passes.
+void answer_after_session(self_ptr self, caf::typed_response_promise<node_reply> promise,
+                          job_snapshot created) {
+  auto& st = self->state;
+  self->request(st.supervisor, st.timeouts.submit_wait, session_start{created})
+    .then([promise](job_snapshot& settled) mutable { promise.deliver(ok(settled.job)); },
+          [promise, created](caf::error&) mutable {
+            // The job is durable and its session carries on detached; the
+            // client polls for the outcome.
+            promise.deliver(ok(created.job));
+          });
+}
+
+caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
+  auto& st = self->state;
+  if (!st.refusal_cause.empty())
+    return fail(reply_code::unavailable, "submits are refused: " + st.refusal_cause);
+  auto& draft = cmd.draft;
+  draft.request_id = new_request_id(draft.route);
+  if (draft.request_id.empty())
+    return internal("unsupported route: " + draft.route);
+  draft.state = covenant::job_state::submitted;
+  draft.detail = std::string{covenant::accepted_detail};
+  draft.reason.clear();
+  draft.created_at = persistence::now_rfc3339nano();
+  draft.updated_at = draft.created_at;
+  auto promise = self->make_response_promise<node_reply>();
+  self->request(st.registry, st.timeouts.store, route_claim{std::move(draft)})
+    .then(
+      [self, promise](claim_result& claim) mutable {
+        switch (claim.code) {
+          case claim_code::created:
+            answer_after_session(self, promise, std::move(claim.snapshot));
+            return;
+          case claim_code::existing:
+            promise.deliver(ok(claim.snapshot.job));
+            return;
+          case claim_code::conflict:
+            promise.deliver(fail(reply_code::bad_request, std::move(claim.detail)));
+            return;
+          case claim_code::poisoned:
+          case claim_code::refused:
+          case claim_code::failed:
+            promise.deliver(fail(reply_code::unavailable, std::move(claim.detail)));
+            return;
+        }
+      },
+      [promise](caf::error& err) mutable {
+        promise.deliver(internal("route registry: " + caf::to_string(err)));
+      });
+  return promise;
+}
+
+caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise<node_reply>();
+  self->request(st.store, st.timeouts.store, caf::get_atom::value, cmd.request_id)
+    .then(
+      [self, promise, cmd](store_result& r) mutable {
+        if (r.code == store_code::not_found ||
+            (r.code == store_code::ok && r.snapshot.job.route != cmd.route)) {
+          promise.deliver(fail(reply_code::not_found, std::string{job_not_found}));
+          return;
+        }
+        if (r.code != store_code::ok) {
+          promise.deliver(internal("job store: " + r.detail));
+          return;
+        }
+        auto& job = r.snapshot.job;
+        if (job.route_request_id != cmd.route_request_id) {
+          promise.deliver(fail(reply_code::bad_request, "routeRequestId does not match stored job"));
+          return;
+        }
+        auto key = job.route_key();
+        // The route key must still belong to this job (a superseded job is
+        // unreachable), and the resent request must be the stored one.
+        self->request(self->state.registry, self->state.timeouts.store, lookup_atom::value, key)
+          .then(
+            [promise, cmd, job](route_owner& owner) mutable {
+              if (!owner.found || owner.request_id != cmd.request_id) {
+                promise.deliver(fail(reply_code::not_found, std::string{job_not_found}));
+                return;
+              }
+              if (job.request_digest != cmd.request_digest) {
+                promise.deliver(
+                  fail(reply_code::bad_request, "request does not match stored job payload"));
+                return;
+              }
+              // Passive engine: OnPoll changes nothing.
+              promise.deliver(ok(job));
+            },
+            [promise](caf::error& err) mutable {
+              promise.deliver(internal("route registry: " + caf::to_string(err)));
+            });
+      },
+      [promise](caf::error& err) mutable {
+        promise.deliver(internal("job store: " + caf::to_string(err)));
+      });
+  return promise;
+}
+
+caf::result<readiness> ready(self_ptr self) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise<readiness>();
+  auto checks = std::make_shared<readiness>();
+  checks->ready = true;
+  if (!st.refusal_cause.empty()) {
+    checks->ready = false;
+    checks->failing.push_back("node: " + st.refusal_cause);
+  }
+  self->request(st.store, st.timeouts.store, status_atom::value)
+    .then(
+      [self, promise, checks](store_status& s) mutable {
+        checks->jobs = s.jobs;
+        if (s.writes_refused) {
+          checks->ready = false;
+          checks->failing.push_back("store: " + s.refusal_cause);
+        }
+        self->request(self->state.registry, self->state.timeouts.store, status_atom::value)
+          .then(
+            [promise, checks](registry_status& r) mutable {
+              checks->poisoned_keys = r.poisoned_keys;
+              if (r.submits_refused) {
+                checks->ready = false;
+                checks->failing.push_back("route_registry: " + r.refusal_cause);
+              }
+              promise.deliver(*checks);
+            },
+            [promise, checks](caf::error& err) mutable {
+              checks->ready = false;
+              checks->failing.push_back("route_registry: " + caf::to_string(err));
+              promise.deliver(*checks);
+            });
+      },
+      [promise, checks](caf::error& err) mutable {
+        checks->ready = false;
+        checks->failing.push_back("store: " + caf::to_string(err));
+        promise.deliver(*checks);
+      });
+  return promise;
+}
+
+} // namespace
+
+std::string new_request_id(std::string_view route) {
+  std::string prefix;
+  if (route == "qc_v1")
+    prefix = "kcs_qc_";
+  else if (route == "self_v1")
+    prefix = "kcs_self_";
+  else
+    return {};
+  return prefix + crypto::to_hex(crypto::random_bytes(8));
+}
+
+node_actor::behavior_type node(self_ptr self, job_store_actor store, route_registry_actor registry,
+                               session_supervisor_actor supervisor, node_timeouts timeouts) {
+  auto& st = self->state;
+  st.store = std::move(store);
+  st.registry = std::move(registry);
+  st.supervisor = std::move(supervisor);
+  st.timeouts = timeouts;
+  self->monitor(st.store);
+  self->monitor(st.registry);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    // Neither core actor restarts in place: its state must agree with the
+    // disk, so submits stay refused until both are rebuilt from one scan.
+    if (msg.source == st.store.address())
+      st.refusal_cause = "job_store stopped (" + caf::to_string(msg.reason) + ")";
+    else if (msg.source == st.registry.address())
+      st.refusal_cause = "route_registry stopped (" + caf::to_string(msg.reason) + ")";
+  });
+  return {
+    [self](submit_command& cmd) { return submit(self, cmd); },
+    [self](poll_command& cmd) { return poll(self, cmd); },
+    [self](ready_atom) { return ready(self); },
+  };
+}
+
+} // namespace covsigner::actors

@@ -1,0 +1,83 @@
+#include "actors/node_bootstrap.hpp"
+
+#include "actors/job_store.hpp"
+#include "actors/route_registry.hpp"
+#include "persistence/store_loader.hpp"
+
+#include <caf/all.hpp>
+
+#include <thread>
+
+namespace covsigner::actors {
+
+using namespace messages;
+
+std::variant<running_node, std::string> start_node(caf::actor_system& system,
+                                                   const node_options& options) {
+  auto fs = std::make_unique<persistence::posix_file_system>();
+  auto layout = persistence::store_layout::for_data_dir(options.data_dir);
+  auto opened = persistence::open_store(*fs, layout);
+  if (auto* err = std::get_if<persistence::io_error>(&opened))
+    return err->message;
+  auto& store = std::get<persistence::opened_store>(opened);
+  auto& loaded = store.loaded;
+
+  route_registry_seed seed;
+  for (const auto& job : loaded.jobs)
+    seed.live[job.route_key()] = {job.request_id, job.request_digest};
+  for (const auto& tomb : loaded.tombstones)
+    seed.live[tomb.route_key()] = {tomb.request_id, tomb.request_digest};
+  seed.poisoned = loaded.poisoned;
+  if (loaded.unattributable_corruption)
+    seed.refusal_cause = "the data dir holds corrupt files that name no route key (see "
+                         "quarantine/); new submits are refused until an operator resolves them";
+
+  std::vector<covenant::job> resumable;
+  for (const auto& job : loaded.jobs)
+    if (job.state == covenant::job_state::submitted)
+      resumable.push_back(job);
+
+  auto files = std::make_shared<store_files>(std::move(fs), layout, std::move(store.lock),
+                                             options.sync);
+  running_node running;
+  running.load_summary = loaded.summary_line;
+  auto impl = system.spawn(job_store, files, std::move(loaded.jobs));
+  running.store = caf::actor_cast<job_store_actor>(impl);
+  running.registry = system.spawn(route_registry, running.store, std::move(seed),
+                                  options.timeouts.store);
+  running.supervisor = system.spawn(session_supervisor, running.store, options.sessions);
+  running.node = system.spawn(node, running.store, running.registry, running.supervisor,
+                              options.timeouts);
+  // Jobs that never reached SIGNING resume; SIGNING ones were already failed
+  // as interrupted by the load.
+  for (auto& job : resumable)
+    caf::anon_send(running.supervisor, session_start{job_snapshot{std::move(job), 1}});
+  return running;
+}
+
+void stop_node(caf::actor_system& system, running_node& node, std::chrono::milliseconds grace) {
+  caf::scoped_actor self{system};
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (node.supervisor && std::chrono::steady_clock::now() < deadline) {
+    std::uint64_t in_flight = 0;
+    self->request(node.supervisor, std::chrono::seconds(1), status_atom::value)
+      .receive([&](supervisor_status& s) { in_flight = s.in_flight + s.queued; },
+               [&](caf::error&) {});
+    if (in_flight == 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto addr : {node.node.address(), node.supervisor.address(), node.registry.address()})
+    if (auto handle = caf::actor_cast<caf::actor>(addr))
+      self->send_exit(handle, caf::exit_reason::user_shutdown);
+  // The store goes last so in-flight writes finish; waiting for its down
+  // message means its files (writer, lock) are released.
+  if (node.store) {
+    self->monitor(node.store);
+    self->send_exit(node.store, caf::exit_reason::user_shutdown);
+    self->receive([](const caf::down_msg&) {});
+  }
+  node = running_node{};
+}
+
+} // namespace covsigner::actors

@@ -1,0 +1,45 @@
+// session_supervisor: starts at most one signing_session per job, bounds the
+// sessions in flight, monitors them, and answers each start request with the
+// session's settled snapshot.
+#pragma once
+
+#include "actors/signing_session.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace covsigner::actors {
+
+struct session_settings {
+  engine_kind engine = engine_kind::passive;
+  std::size_t max_in_flight = 64;
+  std::chrono::milliseconds store_timeout{30000};
+  std::chrono::milliseconds session_timeout{std::chrono::minutes(5)};
+};
+
+struct session_supervisor_state {
+  // Not an aggregate: CAF would otherwise try to build the state from `self`.
+  session_supervisor_state() = default;
+
+  struct running {
+    messages::signing_session_actor session;
+    std::vector<caf::typed_response_promise<messages::job_snapshot>> waiters;
+  };
+  messages::job_store_actor store;
+  session_settings settings;
+  std::unordered_map<std::string, running> sessions; // request id -> session
+  std::deque<messages::job_snapshot> queue;          // beyond max_in_flight
+  std::unordered_map<std::string, std::vector<caf::typed_response_promise<messages::job_snapshot>>>
+    queued_waiters;
+  messages::supervisor_status counters;
+  static inline const char* name = "session_supervisor";
+};
+
+messages::session_supervisor_actor::behavior_type session_supervisor(
+  messages::session_supervisor_actor::stateful_pointer<session_supervisor_state> self,
+  messages::job_store_actor store, session_settings settings);
+
+} // namespace covsigner::actors

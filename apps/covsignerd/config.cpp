@@ -1,0 +1,31 @@
+#include "config.hpp"
+
+#include <caf/config_option_adder.hpp>
+
+namespace covsigner::apps {
+
+covsignerd_config::covsignerd_config() {
+  opt_group{custom_options_, "global"}
+    .add(port, "port", "HTTP port; 0 disables HTTP (default: 8640)")
+    .add(listen_address, "listen-address",
+         "HTTP bind address; non-loopback needs auth tokens (default: 127.0.0.1)")
+    .add(data_dir, "data-dir", "where jobs are kept durably (default: covsigner-data)")
+    .add(enable_self_v1, "enable-self-v1", "serve the self_v1 routes (default: false)");
+  opt_group{custom_options_, "store"}.add(
+    store_sync, "sync",
+    "group: writes share fsync rounds; per-job: one write at a time (default: group)");
+  opt_group{custom_options_, "http"}
+    .add(http_workers, "workers", "HTTP worker threads, one per open connection (default: 64)")
+    .add(submit_wait_ms, "submit-wait-ms",
+         "how long a submit waits for a settled job before answering PENDING (default: 25000)");
+  opt_group{custom_options_, "sessions"}.add(sessions_max_in_flight, "max-in-flight",
+                                             "signing sessions at once (default: 64)");
+  opt_group{custom_options_, "shutdown"}.add(
+    shutdown_grace_ms, "grace-ms",
+    "on SIGINT/SIGTERM, how long in-flight requests may finish (default: 10000)");
+  // Two scheduler threads suit the 2-core machines this runs on; override
+  // with --scheduler.max-threads.
+  set("scheduler.max-threads", 2);
+}
+
+} // namespace covsigner::apps

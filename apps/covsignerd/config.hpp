@@ -1,0 +1,31 @@
+// covsignerd's options, in CAF's own format (command line and INI file).
+// The reference's options keep their names in the global group; ours live in
+// dotted groups. Secrets never come from options (argv is world-readable in
+// /proc): tokens arrive through the environment or token files.
+#pragma once
+
+#include <caf/actor_system_config.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace covsigner::apps {
+
+struct covsignerd_config : caf::actor_system_config {
+  // Reference §7.1 (global group).
+  int port = 8640;
+  std::string listen_address = "127.0.0.1";
+  std::string data_dir = "covsigner-data";
+  bool enable_self_v1 = false;
+
+  // Ours.
+  std::string store_sync = "group";
+  std::size_t http_workers = 64;
+  std::size_t submit_wait_ms = 25000;
+  std::size_t sessions_max_in_flight = 64;
+  std::size_t shutdown_grace_ms = 10000;
+
+  covsignerd_config();
+};
+
+} // namespace covsigner::apps

@@ -1,0 +1,110 @@
+// Messages of the chain readers: Bridge, Wallet Registry, host chain head and
+// Bitcoin. Outages are answers (a code and a cause), never silence.
+#pragma once
+
+#include "covenant/wallet.hpp"
+
+#include <caf/meta/load_callback.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/none.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace covsigner::covenant {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_chain_data& x) {
+  // std::optional is not inspectable in CAF 0.17: carry it as flag + value.
+  bool has_members = x.members_ids_hash.has_value();
+  crypto::hash32 members = has_members ? *x.members_ids_hash : crypto::hash32{};
+  auto restore = caf::meta::load_callback([&]() -> caf::error {
+    if (has_members)
+      x.members_ids_hash = members;
+    else
+      x.members_ids_hash.reset();
+    return caf::none;
+  });
+  return f(caf::meta::type_name("wallet_chain_data"), x.ecdsa_wallet_id, has_members, members,
+           x.registry_unavailable_cause, x.main_utxo_hash, x.pending_redemptions_value,
+           x.created_at, x.moving_funds_requested_at, x.closing_started_at,
+           x.pending_moved_funds_sweep_requests_count, x.state,
+           x.moving_funds_target_wallets_commitment_hash, restore);
+}
+
+} // namespace covsigner::covenant
+
+namespace covsigner::messages {
+
+enum class chain_code : std::uint8_t {
+  ok,
+  not_found,   // the source answered: no such wallet / transaction
+  unavailable, // the source failed, timed out, or its breaker is open
+};
+
+/// Bridge `wallets(pkh)` plus, best effort, the registry's members hash.
+struct wallet_reply {
+  chain_code code = chain_code::unavailable;
+  covenant::wallet_chain_data wallet;
+  std::string cause; // for not_found / unavailable: names the source
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_reply& x) {
+  return f(caf::meta::type_name("wallet_reply"), x.code, x.wallet, x.cause);
+}
+
+/// Wallet Registry `getWallet(id)`: the members-IDs hash, or why not.
+struct registry_reply {
+  chain_code code = chain_code::unavailable;
+  crypto::hash32 members_ids_hash{};
+  std::string cause;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, registry_reply& x) {
+  return f(caf::meta::type_name("registry_reply"), x.code, x.members_ids_hash, x.cause);
+}
+
+/// The host chain's height as cached by chain_head. `fresh` is false when
+/// the cached value is older than the configured maximum age: callers that
+/// check certificate expiry then fail closed.
+struct chain_height {
+  bool fresh = false;
+  std::uint64_t height = 0;
+  std::uint64_t age_ms = 0;
+  std::string cause;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chain_height& x) {
+  return f(caf::meta::type_name("chain_height"), x.fresh, x.height, x.age_ms, x.cause);
+}
+
+/// A Bitcoin transaction and its confirmations (active-outpoint resolution).
+struct outpoint_reply {
+  chain_code code = chain_code::unavailable;
+  std::string transaction_hex;
+  std::uint64_t confirmations = 0;
+  std::string cause;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outpoint_reply& x) {
+  return f(caf::meta::type_name("outpoint_reply"), x.code, x.transaction_hex, x.confirmations,
+           x.cause);
+}
+
+/// A reader's circuit breaker, for /readyz and /metrics.
+struct breaker_status {
+  std::string source;
+  std::string state; // closed | open | half_open
+  std::uint64_t failures = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, breaker_status& x) {
+  return f(caf::meta::type_name("breaker_status"), x.source, x.state, x.failures);
+}
+
+} // namespace covsigner::messages

@@ -1,0 +1,37 @@
+// Interfaces of the four chain readers. Each owns one source and its circuit
+// breaker; network calls run off CAF's scheduler threads.
+#pragma once
+
+#include "messages/atoms.hpp"
+#include "messages/chain_messages.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+namespace covsigner::messages {
+
+/// Bridge `wallets(bytes20)` (a required source). The argument is the
+/// wallet public key hash as 0x-hex. GetWallet: this actor also asks the
+/// registry reader, best effort, and fills members_ids_hash or its cause.
+using bridge_reader_actor = caf::typed_actor<
+  caf::replies_to<wallet_atom, std::string>::with<wallet_reply>,
+  caf::replies_to<status_atom>::with<breaker_status>>;
+
+/// Wallet Registry `getWallet(bytes32)` (best effort). Argument: the ECDSA
+/// wallet id as 0x-hex.
+using registry_reader_actor = caf::typed_actor<
+  caf::replies_to<wallet_atom, std::string>::with<registry_reply>,
+  caf::replies_to<status_atom>::with<breaker_status>>;
+
+/// The host chain's block height, refreshed in the background.
+using chain_head_actor = caf::typed_actor<
+  caf::replies_to<height_atom>::with<chain_height>,
+  caf::replies_to<status_atom>::with<breaker_status>>;
+
+/// Active-outpoint transaction and confirmations. Argument: txid in display
+/// order, 0x-hex.
+using bitcoin_reader_actor = caf::typed_actor<
+  caf::replies_to<outpoint_atom, std::string>::with<outpoint_reply>,
+  caf::replies_to<status_atom>::with<breaker_status>>;
+
+} // namespace covsigner::messages

@@ -1,0 +1,82 @@
+// The node's typed API: what the HTTP transport calls and what an embedder
+// (in-process or over caf::io) uses. Requests arrive already parsed,
+// normalised and validated by the caller (pure work on the caller's thread).
+#pragma once
+
+#include "messages/atoms.hpp"
+#include "messages/job_messages.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace covsigner::messages {
+
+/// A validated submit. `draft` carries route, routeRequestId, idempotency
+/// key, facade id, digest, depositor ETH address and the normalised request;
+/// the node assigns the request id, state and timestamps.
+struct submit_command {
+  covenant::job draft;
+  std::uint32_t wait_ms = 0; // how long the reply may wait for a settled state
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, submit_command& x) {
+  return f(caf::meta::type_name("submit_command"), x.draft, x.wait_ms);
+}
+
+/// A validated poll (reference §3.4).
+struct poll_command {
+  std::string route;
+  std::string request_id;
+  std::string route_request_id;
+  std::string request_digest; // digest of the resent request
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, poll_command& x) {
+  return f(caf::meta::type_name("poll_command"), x.route, x.request_id, x.route_request_id,
+           x.request_digest);
+}
+
+/// How the transport should answer; the codes map one-to-one to HTTP.
+enum class reply_code : std::uint8_t {
+  ok,          // 200, `result`
+  bad_request, // 400, `message`
+  not_found,   // 404, `message`
+  unavailable, // 503, `message` (refused submits, poisoned key, outage)
+  internal,    // 500, `internal server error`; `message` is logged only
+};
+
+struct node_reply {
+  reply_code code = reply_code::internal;
+  covenant::step_result result;
+  std::string message;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_reply& x) {
+  return f(caf::meta::type_name("node_reply"), x.code, x.result, x.message);
+}
+
+/// /readyz: ready only when every check passes; `failing` names the others.
+struct readiness {
+  bool ready = false;
+  std::vector<std::string> failing;
+  std::uint64_t jobs = 0;
+  std::uint64_t poisoned_keys = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, readiness& x) {
+  return f(caf::meta::type_name("readiness"), x.ready, x.failing, x.jobs, x.poisoned_keys);
+}
+
+using node_actor = caf::typed_actor<caf::replies_to<submit_command>::with<node_reply>,
+                                    caf::replies_to<poll_command>::with<node_reply>,
+                                    caf::replies_to<ready_atom>::with<readiness>>;
+
+} // namespace covsigner::messages

@@ -1,0 +1,77 @@
+// Signing: one signing_session per job, bounded by session_supervisor, and a
+// signer backend behind one typed interface.
+#pragma once
+
+#include "messages/atoms.hpp"
+#include "messages/job_messages.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace covsigner::messages {
+
+/// Ask the supervisor to run (or join) the session of a job; the answer comes
+/// once the job settles (terminal, or handed back as PENDING). Callers bound
+/// their wait with the request timeout; the session carries on regardless.
+struct session_start {
+  job_snapshot snapshot;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_start& x) {
+  return f(caf::meta::type_name("session_start"), x.snapshot);
+}
+
+struct supervisor_status {
+  std::uint64_t in_flight = 0;
+  std::uint64_t queued = 0;
+  std::uint64_t started = 0;
+  std::uint64_t interrupted = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, supervisor_status& x) {
+  return f(caf::meta::type_name("supervisor_status"), x.in_flight, x.queued, x.started,
+           x.interrupted);
+}
+
+/// One signature over a sighash, for one job. Backends are idempotent per
+/// (request_id, sighash).
+struct signature_request {
+  std::string request_id;
+  std::string wallet_public_key_hash; // 0x + 40 hex
+  std::string sighash;                // 0x + 64 hex
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signature_request& x) {
+  return f(caf::meta::type_name("signature_request"), x.request_id, x.wallet_public_key_hash,
+           x.sighash);
+}
+
+struct signature_reply {
+  bool ok = false;
+  std::string der_signature; // 0x-hex, low-S DER without the sighash byte
+  std::string cause;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signature_reply& x) {
+  return f(caf::meta::type_name("signature_reply"), x.ok, x.der_signature, x.cause);
+}
+
+/// A session runs one job to a settled state; it persists SIGNING before it
+/// asks the signer, and never signs a job twice.
+using signing_session_actor =
+  caf::typed_actor<caf::replies_to<run_atom>::with<job_snapshot>>;
+
+using session_supervisor_actor =
+  caf::typed_actor<caf::replies_to<session_start>::with<job_snapshot>,
+                   caf::replies_to<status_atom>::with<supervisor_status>>;
+
+using signer_actor = caf::typed_actor<caf::replies_to<signature_request>::with<signature_reply>>;
+
+} // namespace covsigner::messages

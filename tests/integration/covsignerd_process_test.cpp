@@ -1,0 +1,116 @@
+// covsignerd as users run it: a child process serving HTTP on 127.0.0.1,
+// stopped with SIGTERM, restarted on the same data dir.
+#include "tests/support/child_process.hpp"
+#include "tests/support/requests.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <fstream>
+
+using namespace covsigner;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string covsignerd = std::string{COVSIGNER_BINARY_DIR} + "/covsignerd";
+
+class Covsignerd : public ::testing::Test {
+protected:
+  test_support::temp_dir dir;
+  int port = test_support::free_loopback_port();
+  std::string log = (dir.path() / "covsignerd.log").string();
+
+  std::unique_ptr<test_support::child_process> start(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--data-dir=" + (dir.path() / "data").string(),
+                                  "--port=" + std::to_string(port)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<test_support::child_process>(covsignerd, args, log);
+  }
+
+  // Waits until /healthz answers (the node has loaded its store).
+  bool wait_healthy(test_support::child_process& child) {
+    httplib::Client http("127.0.0.1", port);
+    http.set_connection_timeout(0, 200000);
+    for (int i = 0; i < 200 && child.running(); ++i) {
+      if (auto res = http.Get("/healthz"); res && res->status == 200)
+        return true;
+      child.wait_for_exit(50ms);
+    }
+    return false;
+  }
+
+  std::string log_text() {
+    std::ifstream in(log);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+};
+
+} // namespace
+
+TEST_F(Covsignerd, ServesSubmitsAndStopsCleanlyOnSigterm) {
+  auto child = start();
+  ASSERT_TRUE(wait_healthy(*child)) << log_text();
+  httplib::Client http("127.0.0.1", port);
+  auto qc = test_support::vector_request("qc_v1");
+  auto res = http.Post("/v1/qc_v1/signer/requests", test_support::submit_body(qc, "proc-1"),
+                       "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  auto id = std::string{boost::json::parse(res->body).at("requestId").as_string()};
+
+  child->signal(SIGTERM);
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status) << "covsignerd did not stop on SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << log_text();
+
+  // The lock was released: a new process opens the same data dir, and the
+  // acknowledged job is still there.
+  auto again = start();
+  ASSERT_TRUE(wait_healthy(*again)) << log_text();
+  auto poll = http.Post(("/v1/qc_v1/signer/requests/" + id + ":poll").c_str(),
+                        test_support::submit_body(qc, "proc-1"), "application/json");
+  ASSERT_TRUE(poll);
+  EXPECT_EQ(poll->status, 200) << poll->body;
+  EXPECT_NE(poll->body.find(id), std::string::npos);
+  again->signal(SIGINT);
+  auto stopped = again->wait_for_exit(20s);
+  ASSERT_TRUE(stopped);
+  EXPECT_EQ(WEXITSTATUS(*stopped), 0);
+}
+
+TEST_F(Covsignerd, RefusesToStartWhileAnotherProcessHoldsTheDataDir) {
+  auto first = start();
+  ASSERT_TRUE(wait_healthy(*first)) << log_text();
+  port = test_support::free_loopback_port();
+  auto second = start();
+  auto status = second->wait_for_exit(20s);
+  ASSERT_TRUE(status) << "second covsignerd kept running";
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find("cannot acquire exclusive lock"), std::string::npos) << log_text();
+}
+
+TEST_F(Covsignerd, HelpListsEveryOptionWithItsDefault) {
+  auto child = std::make_unique<test_support::child_process>(
+    covsignerd, std::vector<std::string>{"--help"}, log);
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+  auto text = log_text();
+  for (auto option : {"--port", "--listen-address", "--data-dir", "--enable-self-v1",
+                      "--store.sync", "--http.workers", "--sessions.max-in-flight",
+                      "--config-file"})
+    EXPECT_NE(text.find(option), std::string::npos) << option << "\n" << text;
+  EXPECT_NE(text.find("default: 8640"), std::string::npos);
+}
+
+TEST_F(Covsignerd, RejectsAnInvalidPort) {
+  auto child = start({"--port=70000"});
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find("invalid covenant signer port [70000]"), std::string::npos)
+    << log_text();
+}

@@ -1,0 +1,291 @@
+// The node's actors in a real actor_system over real files: submit, dedupe,
+// conflicts, poll checks, restart, the store lock, revisions, poisoned keys
+// and what happens when a core actor dies.
+#include "actors/node_bootstrap.hpp"
+#include "messages/type_ids.hpp"
+#include "persistence/job_file.hpp"
+#include "persistence/store_layout.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+
+using namespace covsigner;
+using namespace covsigner::messages;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    add_message_types<caf::id_block::covsigner>();
+    set("scheduler.max-threads", 2);
+    set("logger.verbosity", caf::atom("quiet"));
+  }
+};
+
+submit_command make_submit(const std::string& route_request_id, const std::string& digest,
+                           const std::string& route = "qc_v1") {
+  submit_command cmd;
+  cmd.draft.route = route;
+  cmd.draft.route_request_id = route_request_id;
+  cmd.draft.idempotency_key = "idem-" + route_request_id;
+  cmd.draft.facade_request_id = "facade-" + route_request_id;
+  cmd.draft.request_digest = digest;
+  cmd.draft.request_json = R"({"route":")" + route + R"("})";
+  return cmd;
+}
+
+class NodeActors : public ::testing::Test {
+protected:
+  test_config cfg;
+  caf::actor_system system{cfg};
+  test_support::temp_dir dir;
+  actors::running_node node;
+
+  void SetUp() override { start(); }
+  void TearDown() override { stop(); }
+
+  void start() {
+    actors::node_options options;
+    options.data_dir = dir.path();
+    auto started = actors::start_node(system, options);
+    ASSERT_TRUE(std::holds_alternative<actors::running_node>(started))
+      << std::get<std::string>(started);
+    node = std::move(std::get<actors::running_node>(started));
+  }
+
+  void stop() {
+    if (node.node)
+      actors::stop_node(system, node);
+  }
+
+  node_reply ask(submit_command cmd) {
+    node_reply reply;
+    caf::scoped_actor self{system};
+    self->request(node.node, 10s, std::move(cmd))
+      .receive([&](node_reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+    return reply;
+  }
+
+  node_reply ask(poll_command cmd) {
+    node_reply reply;
+    caf::scoped_actor self{system};
+    self->request(node.node, 10s, std::move(cmd))
+      .receive([&](node_reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+    return reply;
+  }
+
+  std::filesystem::path job_file(const std::string& id) {
+    return persistence::store_layout::for_data_dir(dir.path()).job_file(id);
+  }
+};
+
+} // namespace
+
+TEST_F(NodeActors, SubmitCreatesADurableJobAndAnswersPending) {
+  auto reply = ask(make_submit("rr-1", "0xd1"));
+  ASSERT_EQ(reply.code, reply_code::ok) << reply.message;
+  EXPECT_EQ(reply.result.status, "PENDING");
+  EXPECT_EQ(reply.result.detail, "accepted for covenant signing");
+  EXPECT_TRUE(std::regex_match(reply.result.request_id, std::regex("kcs_qc_[0-9a-f]{16}")))
+    << reply.result.request_id;
+  EXPECT_TRUE(std::filesystem::exists(job_file(reply.result.request_id)));
+}
+
+TEST_F(NodeActors, SelfV1JobsGetTheSelfPrefix) {
+  auto reply = ask(make_submit("rr-self", "0xd1", "self_v1"));
+  ASSERT_EQ(reply.code, reply_code::ok);
+  EXPECT_TRUE(std::regex_match(reply.result.request_id, std::regex("kcs_self_[0-9a-f]{16}")));
+}
+
+TEST_F(NodeActors, IdenticalResubmitAnswersTheSameJob) {
+  auto first = ask(make_submit("rr-dup", "0xd1"));
+  auto second = ask(make_submit("rr-dup", "0xd1"));
+  ASSERT_EQ(second.code, reply_code::ok);
+  EXPECT_EQ(first.result.request_id, second.result.request_id);
+}
+
+TEST_F(NodeActors, SameRouteRequestIdOnAnotherRouteIsAnotherJob) {
+  auto qc = ask(make_submit("rr-x", "0xd1", "qc_v1"));
+  auto self = ask(make_submit("rr-x", "0xd1", "self_v1"));
+  EXPECT_NE(qc.result.request_id, self.result.request_id);
+}
+
+TEST_F(NodeActors, DifferentPayloadOnTheSameKeyIsAConflict) {
+  ask(make_submit("rr-c", "0xd1"));
+  auto reply = ask(make_submit("rr-c", "0xd2"));
+  EXPECT_EQ(reply.code, reply_code::bad_request);
+  EXPECT_EQ(reply.message, "routeRequestId already exists with a different request payload");
+}
+
+TEST_F(NodeActors, ConcurrentDuplicatesAllReceiveTheSameDurableId) {
+  constexpr int n = 64;
+  caf::scoped_actor self{system};
+  for (int i = 0; i < n; ++i)
+    self->send(node.node, make_submit("rr-storm", "0xd1"));
+  std::set<std::string> ids;
+  int answered = 0;
+  self->receive_for(answered, n)([&](node_reply& r) {
+    EXPECT_EQ(r.code, reply_code::ok) << r.message;
+    ids.insert(r.result.request_id);
+  });
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(job_file(*ids.begin())));
+  std::size_t files = 0;
+  for (auto& entry : std::filesystem::directory_iterator(
+         persistence::store_layout::for_data_dir(dir.path()).jobs_dir()))
+    files += entry.path().extension() == ".json";
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(NodeActors, PollAnswersTheStoredJobAndChecksOwnership) {
+  auto created = ask(make_submit("rr-p", "0xd1"));
+  auto id = created.result.request_id;
+  auto ok = ask(poll_command{"qc_v1", id, "rr-p", "0xd1"});
+  ASSERT_EQ(ok.code, reply_code::ok);
+  EXPECT_EQ(ok.result.request_id, id);
+  EXPECT_EQ(ok.result.status, "PENDING");
+
+  auto other_route = ask(poll_command{"self_v1", id, "rr-p", "0xd1"});
+  EXPECT_EQ(other_route.code, reply_code::not_found);
+  EXPECT_EQ(other_route.message, "covenant signer job not found");
+  auto unknown = ask(poll_command{"qc_v1", "kcs_qc_0000000000000000", "rr-p", "0xd1"});
+  EXPECT_EQ(unknown.code, reply_code::not_found);
+  auto wrong_rr = ask(poll_command{"qc_v1", id, "rr-other", "0xd1"});
+  EXPECT_EQ(wrong_rr.code, reply_code::bad_request);
+  EXPECT_EQ(wrong_rr.message, "routeRequestId does not match stored job");
+  auto wrong_digest = ask(poll_command{"qc_v1", id, "rr-p", "0xd2"});
+  EXPECT_EQ(wrong_digest.code, reply_code::bad_request);
+  EXPECT_EQ(wrong_digest.message, "request does not match stored job payload");
+}
+
+TEST_F(NodeActors, JobsSurviveARestartAndStillDedupe) {
+  auto created = ask(make_submit("rr-r", "0xd1"));
+  stop();
+  start();
+  auto poll = ask(poll_command{"qc_v1", created.result.request_id, "rr-r", "0xd1"});
+  ASSERT_EQ(poll.code, reply_code::ok) << poll.message;
+  EXPECT_EQ(poll.result.status, "PENDING");
+  auto again = ask(make_submit("rr-r", "0xd1"));
+  EXPECT_EQ(again.result.request_id, created.result.request_id);
+}
+
+TEST_F(NodeActors, ASecondNodeOnTheSameDataDirIsRefusedByTheLock) {
+  actors::node_options options;
+  options.data_dir = dir.path();
+  auto second = actors::start_node(system, options);
+  ASSERT_TRUE(std::holds_alternative<std::string>(second));
+  auto message = std::get<std::string>(second);
+  EXPECT_NE(message.find("lock"), std::string::npos) << message;
+  EXPECT_NE(message.find(dir.path().string()), std::string::npos) << message;
+}
+
+TEST_F(NodeActors, StoreRefusesStaleAndTerminalTransitions) {
+  auto created = ask(make_submit("rr-t", "0xd1"));
+  auto id = created.result.request_id;
+  caf::scoped_actor self{system};
+  auto transit = [&](std::uint64_t from, covenant::job_state to) {
+    store_result out;
+    covenant::job_transition t;
+    t.state = to;
+    t.detail = "d";
+    self->request(node.store, 10s, transition_request{id, from, t})
+      .receive([&](store_result& r) { out = std::move(r); },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+    return out;
+  };
+  store_result current;
+  self->request(node.store, 10s, caf::get_atom::value, id)
+    .receive([&](store_result& r) { current = r; }, [&](caf::error&) {});
+  auto rev = current.snapshot.revision;
+  auto failed = transit(rev, covenant::job_state::failed);
+  ASSERT_EQ(failed.code, store_code::ok);
+  EXPECT_EQ(failed.snapshot.revision, rev + 1);
+  EXPECT_FALSE(failed.snapshot.job.failed_at.empty());
+  auto stale = transit(rev, covenant::job_state::pending);
+  EXPECT_EQ(stale.code, store_code::terminal);
+  EXPECT_EQ(stale.snapshot.job.state, covenant::job_state::failed);
+}
+
+TEST_F(NodeActors, ATransitionFromAnOldRevisionIsStale) {
+  auto created = ask(make_submit("rr-s", "0xd1"));
+  auto id = created.result.request_id;
+  caf::scoped_actor self{system};
+  store_result current;
+  self->request(node.store, 10s, caf::get_atom::value, id)
+    .receive([&](store_result& r) { current = r; }, [&](caf::error&) {});
+  covenant::job_transition t;
+  t.state = covenant::job_state::pending;
+  t.detail = "newer";
+  store_result out;
+  self->request(node.store, 10s, transition_request{id, current.snapshot.revision - 1, t})
+    .receive([&](store_result& r) { out = r; }, [&](caf::error&) {});
+  EXPECT_EQ(out.code, store_code::stale);
+  EXPECT_EQ(out.snapshot.revision, current.snapshot.revision);
+}
+
+TEST_F(NodeActors, SubmitsAreRefusedOnceTheStoreDies) {
+  caf::scoped_actor self{system};
+  self->send_exit(node.store, caf::exit_reason::kill);
+  std::this_thread::sleep_for(100ms);
+  auto reply = ask(make_submit("rr-dead", "0xd1"));
+  EXPECT_EQ(reply.code, reply_code::unavailable);
+  EXPECT_NE(reply.message.find("job_store stopped"), std::string::npos) << reply.message;
+  readiness r;
+  self->request(node.node, 10s, ready_atom::value)
+    .receive([&](readiness& x) { r = x; }, [&](caf::error&) {});
+  EXPECT_FALSE(r.ready);
+  node.store = nullptr; // already gone
+}
+
+TEST_F(NodeActors, ReadyWhenTheStoreIsLoadedAndAcceptingWrites) {
+  caf::scoped_actor self{system};
+  readiness r;
+  self->request(node.node, 10s, ready_atom::value)
+    .receive([&](readiness& x) { r = x; }, [&](caf::error&) {});
+  EXPECT_TRUE(r.ready);
+  EXPECT_TRUE(r.failing.empty());
+}
+
+TEST_F(NodeActors, ACorruptJobFilePoisonsItsRouteKeyAfterRestart) {
+  stop();
+  auto layout = persistence::store_layout::for_data_dir(dir.path());
+  // A torn write: the readable prefix still names the route key.
+  std::ofstream(layout.job_file("kcs_qc_00000000000000aa"))
+    << R"({"requestId":"kcs_qc_00000000000000aa","routeRequestId":"rr-torn","route":"qc_v1","idem)";
+  start();
+  auto reply = ask(make_submit("rr-torn", "0xd1"));
+  EXPECT_EQ(reply.code, reply_code::unavailable);
+  EXPECT_NE(reply.message.find("qc_v1:rr-torn"), std::string::npos) << reply.message;
+  auto other = ask(make_submit("rr-fine", "0xd1"));
+  EXPECT_EQ(other.code, reply_code::ok);
+}
+
+TEST_F(NodeActors, AJobFoundSigningAfterRestartIsFailedAsInterrupted) {
+  auto created = ask(make_submit("rr-sig", "0xd1"));
+  auto id = created.result.request_id;
+  stop();
+  // Rewrite the job as the crash left it: SIGNING.
+  std::ifstream in(job_file(id));
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  auto decoded = persistence::decode_job_file(bytes);
+  ASSERT_TRUE(std::holds_alternative<covenant::job>(decoded));
+  auto job = std::get<covenant::job>(decoded);
+  job.state = covenant::job_state::signing;
+  std::ofstream(job_file(id), std::ios::trunc) << persistence::encode_job_file(job);
+  start();
+  auto poll = ask(poll_command{"qc_v1", id, "rr-sig", "0xd1"});
+  ASSERT_EQ(poll.code, reply_code::ok) << poll.message;
+  EXPECT_EQ(poll.result.status, "FAILED");
+  EXPECT_EQ(poll.result.reason, "PROVIDER_FAILED");
+  EXPECT_EQ(poll.result.detail, "interrupted; may have been signed");
+  auto again = ask(make_submit("rr-sig", "0xd1"));
+  EXPECT_EQ(again.result.status, "FAILED");
+}

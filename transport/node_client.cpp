@@ -1,0 +1,60 @@
+#include "transport/node_client.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
+
+namespace covsigner::transport {
+
+using namespace messages;
+
+namespace {
+
+template <class Command>
+node_reply ask(caf::actor_system& system, caf::scoped_actor& self, const node_actor& node,
+               Command cmd, std::chrono::milliseconds timeout) {
+  node_reply reply;
+  self->request(node, timeout, std::move(cmd))
+    .receive([&](node_reply& r) { reply = std::move(r); },
+             [&](caf::error& err) {
+               reply = {reply_code::internal, {}, "node: " + system.render(err)};
+             });
+  return reply;
+}
+
+} // namespace
+
+node_client::node_client(caf::actor_system& system, node_actor node)
+  : system_(system), node_(std::move(node)) {}
+
+node_client::~node_client() = default;
+
+caf::scoped_actor& node_client::thread_self() {
+  std::lock_guard<std::mutex> guard{selves_mutex_};
+  auto& self = selves_[std::this_thread::get_id()];
+  if (!self)
+    self = std::make_unique<caf::scoped_actor>(system_);
+  return *self;
+}
+
+node_reply node_client::submit(submit_command cmd, std::chrono::milliseconds timeout) {
+  return ask(system_, thread_self(), node_, std::move(cmd), timeout);
+}
+
+node_reply node_client::poll(poll_command cmd, std::chrono::milliseconds timeout) {
+  return ask(system_, thread_self(), node_, std::move(cmd), timeout);
+}
+
+readiness node_client::ready(std::chrono::milliseconds timeout) {
+  readiness result;
+  auto& self = thread_self();
+  self->request(node_, timeout, ready_atom::value)
+    .receive([&](readiness& r) { result = std::move(r); },
+             [&](caf::error& err) {
+               result.ready = false;
+               result.failing.push_back("node: " + system_.render(err));
+             });
+  return result;
+}
+
+} // namespace covsigner::transport

@@ -1,0 +1,42 @@
+// The bridge from non-actor threads (HTTP workers, embedders' threads) into
+// the node actor: blocking requests with a timeout. Each calling thread
+// reuses one scoped_actor (creating one per call costs up to 40 µs); they are
+// owned by the client, so destroy it before the actor system.
+#pragma once
+
+#include "messages/node.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace covsigner::transport {
+
+class node_client {
+public:
+  node_client(caf::actor_system& system, messages::node_actor node);
+  ~node_client();
+  node_client(const node_client&) = delete;
+  node_client& operator=(const node_client&) = delete;
+
+  /// Every call answers: a timeout or a dead node becomes `internal`.
+  messages::node_reply submit(messages::submit_command cmd, std::chrono::milliseconds timeout);
+  messages::node_reply poll(messages::poll_command cmd, std::chrono::milliseconds timeout);
+  messages::readiness ready(std::chrono::milliseconds timeout);
+
+  caf::actor_system& system() { return system_; }
+
+private:
+  caf::scoped_actor& thread_self();
+
+  caf::actor_system& system_;
+  std::mutex selves_mutex_;
+  std::unordered_map<std::thread::id, std::unique_ptr<caf::scoped_actor>> selves_;
+  messages::node_actor node_;
+};
+
+} // namespace covsigner::transport
