@@ -14,8 +14,16 @@ hash20 ripemd160(const std::uint8_t* data, std::size_t size) {
   return out;
 }
 
+hash20 ripemd160(std::string_view data) {
+  return ripemd160(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+}
+
+hash20 ripemd160(const bytes& data) {
+  return ripemd160(data.data(), data.size());
+}
+
 hash20 hash160(const std::uint8_t* data, std::size_t size) {
-  auto inner = sha256(data, size);
+  hash32 inner = sha256(data, size);
   return ripemd160(inner.data(), inner.size());
 }
 

@@ -7,8 +7,10 @@
 
 namespace covsigner::crypto {
 
-/// `n` random bytes. Throws std::runtime_error only if the CSPRNG itself
-/// fails: nothing that needs unpredictable bytes may continue then.
+/// `n` unpredictable bytes, suitable for keys, nonces and identifiers.
+/// Thread-safe. Throws std::runtime_error only if the CSPRNG itself fails
+/// (e.g. it cannot be seeded): nothing that needs unpredictable bytes may
+/// continue then, so this is deliberately not an error value.
 bytes random_bytes(std::size_t n);
 
 } // namespace covsigner::crypto

@@ -6,20 +6,38 @@
 
 namespace covsigner::crypto {
 
+namespace {
+
+// Fetching the implementation once avoids OpenSSL 3's per-call provider
+// lookup that EVP_sha256() implies.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr)
+    throw std::runtime_error("OpenSSL provides no SHA-256");
+  return md;
+}
+
+[[noreturn]] void fail() {
+  throw std::runtime_error("OpenSSL SHA-256 failed");
+}
+
+} // namespace
+
 struct sha256_stream::context {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
   ~context() { EVP_MD_CTX_free(md); }
 };
 
 sha256_stream::sha256_stream() : ctx_(std::make_unique<context>()) {
-  if (!ctx_->md || EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL SHA-256 initialisation failed");
+  if (!ctx_->md || EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1)
+    fail();
 }
 
 sha256_stream::~sha256_stream() = default;
 
 sha256_stream& sha256_stream::update(const std::uint8_t* data, std::size_t size) {
-  EVP_DigestUpdate(ctx_->md, data, size);
+  if (size > 0 && EVP_DigestUpdate(ctx_->md, data, size) != 1)
+    fail();
   return *this;
 }
 
@@ -34,15 +52,17 @@ sha256_stream& sha256_stream::update(const bytes& data) {
 hash32 sha256_stream::finish() {
   hash32 out{};
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx_->md, out.data(), &len);
+  if (EVP_DigestFinal_ex(ctx_->md, out.data(), &len) != 1 || len != out.size() ||
+      EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) != 1)
+    fail();
   return out;
 }
 
 hash32 sha256(const std::uint8_t* data, std::size_t size) {
   hash32 out{};
   unsigned int len = 0;
-  if (EVP_Digest(data, size, out.data(), &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("OpenSSL SHA-256 failed");
+  if (EVP_Digest(data, size, out.data(), &len, sha256_md(), nullptr) != 1 || len != out.size())
+    fail();
   return out;
 }
 
@@ -55,7 +75,7 @@ hash32 sha256(const bytes& data) {
 }
 
 hash32 double_sha256(const std::uint8_t* data, std::size_t size) {
-  auto first = sha256(data, size);
+  hash32 first = sha256(data, size);
   return sha256(first.data(), first.size());
 }
 
