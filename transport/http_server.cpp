@@ -118,7 +118,7 @@ void http_server::install_routes() {
           write_error(res, 400, "malformed request body");
           break;
         }
-        auto prepared = prepare_submit(req.body, where.route);
+        auto prepared = prepare_submit(req.body, where.route, settings_.policy);
         if (auto* err = std::get_if<http_error>(&prepared)) {
           write_error(res, err->status, err->message);
           break;
@@ -139,7 +139,7 @@ void http_server::install_routes() {
         std::optional<std::string> path_id;
         if (where.kind == endpoint::poll_path)
           path_id = where.request_id;
-        auto prepared = prepare_poll(req.body, where.route, path_id);
+        auto prepared = prepare_poll(req.body, where.route, path_id, settings_.policy);
         if (auto* err = std::get_if<http_error>(&prepared)) {
           write_error(res, err->status, err->message);
           break;

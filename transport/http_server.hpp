@@ -3,6 +3,7 @@
 #pragma once
 
 #include "transport/node_client.hpp"
+#include "transport/request_pipeline.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -24,6 +25,7 @@ struct http_settings {
   std::size_t max_body_bytes = 2u << 20;        // 2 MiB, reference §1.1
   std::chrono::milliseconds submit_wait{25000}; // then answer PENDING
   std::chrono::milliseconds node_timeout{30000}; // bound on any other node call
+  request_policy policy;
 };
 
 class http_server {

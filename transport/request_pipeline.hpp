@@ -3,6 +3,7 @@
 // envelope checks, normalisation and the request digest.
 #pragma once
 
+#include "covenant/normalize.hpp"
 #include "messages/node.hpp"
 
 #include <optional>
@@ -19,15 +20,20 @@ struct http_error {
   std::string log_detail; // what the decoder said (logged, never sent)
 };
 
+/// What the node was configured with that the pure checks need.
+struct request_policy {
+  covenant::normalize_options normalize; // EIP-712 domain of approvals
+};
+
 /// Body of a submit to `route` -> the node's submit command, or the 400.
-std::variant<messages::submit_command, http_error> prepare_submit(std::string_view body,
-                                                                  std::string_view route);
+std::variant<messages::submit_command, http_error>
+prepare_submit(std::string_view body, std::string_view route, const request_policy& policy);
 
 /// Body of a poll to `route`; `path_request_id` is set for the path form
 /// (reference §1.2: a differing non-empty body requestId is a 400, then the
 /// path id wins).
 std::variant<messages::poll_command, http_error>
 prepare_poll(std::string_view body, std::string_view route,
-             const std::optional<std::string>& path_request_id);
+             const std::optional<std::string>& path_request_id, const request_policy& policy);
 
 } // namespace covsigner::transport

@@ -10,7 +10,11 @@ covsignerd_config::covsignerd_config() {
     .add(listen_address, "listen-address",
          "HTTP bind address; non-loopback needs auth tokens (default: 127.0.0.1)")
     .add(data_dir, "data-dir", "where jobs are kept durably (default: covsigner-data)")
-    .add(enable_self_v1, "enable-self-v1", "serve the self_v1 routes (default: false)");
+    .add(enable_self_v1, "enable-self-v1", "serve the self_v1 routes (default: false)")
+    .add(eip712_chain_id, "eip712-chain-id", "EIP-712 domain chainId of approvals (default: 0)")
+    .add(eip712_salt, "eip712-salt",
+         "EIP-712 domain salt, 0x + 64 hex (default: empty = keccak256(\"tBTC Covenant "
+         "Artifact Approval Domain v2\"))");
   opt_group{custom_options_, "store"}.add(
     store_sync, "sync",
     "group: writes share fsync rounds; per-job: one write at a time (default: group)");

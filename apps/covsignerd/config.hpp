@@ -7,6 +7,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace covsigner::apps {
@@ -17,6 +18,8 @@ struct covsignerd_config : caf::actor_system_config {
   std::string listen_address = "127.0.0.1";
   std::string data_dir = "covsigner-data";
   bool enable_self_v1 = false;
+  std::uint64_t eip712_chain_id = 0;
+  std::string eip712_salt; // empty: the default salt
 
   // Ours.
   std::string store_sync = "group";

@@ -34,6 +34,11 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
     std::cerr << *err << "\n";
     return 1;
   }
+  auto salt = covenant::resolve_approval_salt(cfg.eip712_salt);
+  if (!salt) {
+    std::cerr << "invalid --eip712-salt [" << cfg.eip712_salt << "]: expected 0x + 64 hex\n";
+    return 1;
+  }
   caf::actor_system system{cfg};
 
   actors::node_options options;
@@ -55,6 +60,7 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   http.enable_self_v1 = cfg.enable_self_v1;
   http.workers = cfg.http_workers;
   http.submit_wait = std::chrono::milliseconds(cfg.submit_wait_ms);
+  http.policy.normalize.domain = {cfg.eip712_chain_id, *salt};
   transport::http_server server{client, http};
   if (cfg.port != 0) {
     auto bound = server.start(cfg.port);

@@ -23,8 +23,10 @@ protected:
   std::string log = (dir.path() / "covsignerd.log").string();
 
   std::unique_ptr<test_support::child_process> start(std::vector<std::string> extra = {}) {
+    // The pinned vectors were made under the zero EIP-712 domain.
     std::vector<std::string> args{"--data-dir=" + (dir.path() / "data").string(),
-                                  "--port=" + std::to_string(port)};
+                                  "--port=" + std::to_string(port),
+                                  "--eip712-salt=0x" + std::string(64, '0')};
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<test_support::child_process>(covsignerd, args, log);
   }
@@ -101,6 +103,7 @@ TEST_F(Covsignerd, HelpListsEveryOptionWithItsDefault) {
   auto text = log_text();
   for (auto option : {"--port", "--listen-address", "--data-dir", "--enable-self-v1",
                       "--store.sync", "--http.workers", "--sessions.max-in-flight",
+                      "--eip712-chain-id", "--eip712-salt",
                       "--config-file"})
     EXPECT_NE(text.find(option), std::string::npos) << option << "\n" << text;
   EXPECT_NE(text.find("default: 8640"), std::string::npos);

@@ -44,6 +44,9 @@ protected:
     client = std::make_unique<transport::node_client>(system, node.node);
     transport::http_settings settings;
     settings.workers = 8;
+    // The pinned vectors' certificates were made under the zero EIP-712
+    // domain (chainId 0, all-zero salt), the reference Service default.
+    settings.policy.normalize.domain = {};
     server = std::make_unique<transport::http_server>(*client, settings);
     auto port = server->start(0);
     ASSERT_TRUE(std::holds_alternative<int>(port)) << std::get<std::string>(port);
