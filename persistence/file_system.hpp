@@ -68,7 +68,7 @@ public:
 };
 
 /// The real thing: POSIX calls, no caching.
-class posix_file_system final : public file_system {
+class posix_file_system : public file_system {
 public:
   std::variant<std::string, io_error> read_file(const path& p) override;
   maybe_error write_file_synced(const path& p, std::string_view bytes) override;

@@ -86,6 +86,7 @@ struct prefix_handler {
   int depth = 0;
   std::string key;
   std::string key_part;
+  std::string string_part;
   std::optional<std::string> route;
   std::optional<std::string> route_request_id;
 
@@ -98,16 +99,18 @@ struct prefix_handler {
   bool on_array_end(std::size_t, ec_t&) { --depth; return true; }
   bool on_object_begin(ec_t&) { ++depth; return true; }
   bool on_object_end(std::size_t, ec_t&) { --depth; return true; }
-  bool on_string_part(sv, std::size_t, ec_t&) { return true; }
-  bool on_string(sv s, std::size_t n, ec_t&) {
-    // `n` is the full length; s is the final part. A value split across
-    // parts only occurs when input arrives in pieces, which we never do.
-    if (depth == 1 && n == s.size()) {
+  // Strings arrive in parts when they contain escapes; only a complete
+  // string (on_string) counts.
+  bool on_string_part(sv s, std::size_t, ec_t&) { string_part.append(s.data(), s.size()); return true; }
+  bool on_string(sv s, std::size_t, ec_t&) {
+    string_part.append(s.data(), s.size());
+    if (depth == 1) {
       if (key == "route")
-        route.emplace(s.data(), s.size());
+        route = string_part;
       else if (key == "routeRequestId")
-        route_request_id.emplace(s.data(), s.size());
+        route_request_id = string_part;
     }
+    string_part.clear();
     key.clear();
     return true;
   }

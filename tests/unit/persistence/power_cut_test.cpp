@@ -1,0 +1,288 @@
+// Crash consistency under SIMULATED power cuts (power_cut_file_system): the
+// model itself, then a workload of creates, transitions and prunes cut
+// after every file-system step, checking after each cut that the store
+// keeps every promise it made.
+#include "persistence/job_writer.hpp"
+#include "persistence/power_cut_file_system.hpp"
+#include "persistence/store_loader.hpp"
+#include "test_support.hpp"
+
+#include <condition_variable>
+#include <gtest/gtest.h>
+#include <mutex>
+#include <set>
+
+using namespace covsigner;
+using namespace covsigner::persistence;
+using namespace covsigner::persistence::testing;
+
+TEST(PowerCutFileSystem, UnsyncedDirectoryEntriesVanish) {
+  temp_dir dir;
+  power_cut_file_system fs{dir.path()};
+  ASSERT_FALSE(fs.write_file_synced(dir.path() / "kept", "1"));
+  ASSERT_FALSE(fs.fsync_dir(dir.path()));
+  ASSERT_FALSE(fs.write_file_synced(dir.path() / "lost", "2"));
+  ASSERT_FALSE(fs.make_dir(dir.path() / "sub"));
+  fs.power_cut();
+  EXPECT_EQ(read_raw(dir.path() / "kept"), "1");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "lost"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "sub"));
+}
+
+TEST(PowerCutFileSystem, UnsyncedRenamesAndRemovalsRevert) {
+  temp_dir dir;
+  write_raw(dir.path() / "target", "old"); // present at start = durable
+  power_cut_file_system fs{dir.path()};
+  ASSERT_FALSE(fs.write_file_synced(dir.path() / "tmp", "new"));
+  ASSERT_FALSE(fs.fsync_dir(dir.path()));
+  ASSERT_FALSE(fs.rename(dir.path() / "tmp", dir.path() / "target"));
+  EXPECT_EQ(read_raw(dir.path() / "target"), "new");
+  fs.power_cut();
+  EXPECT_EQ(read_raw(dir.path() / "target"), "old");
+  EXPECT_EQ(read_raw(dir.path() / "tmp"), "new");
+
+  ASSERT_FALSE(fs.rename(dir.path() / "tmp", dir.path() / "target"));
+  ASSERT_FALSE(fs.fsync_dir(dir.path()));
+  ASSERT_FALSE(fs.remove(dir.path() / "target"));
+  fs.power_cut();
+  EXPECT_EQ(read_raw(dir.path() / "target"), "new");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "tmp"));
+}
+
+TEST(PowerCutFileSystem, FailedFsyncLeavesUnknownContents) {
+  temp_dir dir;
+  power_cut_file_system fs{dir.path()};
+  fs.fail_nth_fsync(1, EIO);
+  auto err = fs.write_file_synced(dir.path() / "f", "data");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->code, EIO);
+  ASSERT_FALSE(fs.fsync_dir(dir.path()));
+  fs.power_cut();
+  EXPECT_EQ(read_raw(dir.path() / "f"), "");
+}
+
+TEST(PowerCutFileSystem, DiesAfterNMutations) {
+  temp_dir dir;
+  power_cut_file_system fs{dir.path()};
+  fs.die_after(1);
+  EXPECT_FALSE(fs.write_file_synced(dir.path() / "a", "1"));
+  EXPECT_TRUE(fs.fsync_dir(dir.path()));
+  EXPECT_TRUE(fs.dead());
+  EXPECT_TRUE(std::holds_alternative<io_error>(fs.read_file(dir.path() / "a")));
+  fs.power_cut();
+  EXPECT_FALSE(fs.dead());
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "a"));
+}
+
+namespace {
+
+constexpr std::string_view load_now = "2026-04-01T00:00:00Z";
+
+// One job's history as the workload submitted it.
+struct history {
+  std::vector<covenant::job> versions; // submitted, in order
+  int acked = -1;                      // index of the last acknowledged version
+  bool prune_submitted = false;
+  bool prune_acked = false;
+};
+
+struct workload_result {
+  std::map<std::string, history> jobs;
+};
+
+covenant::job job_n(int n) {
+  char id[32];
+  std::snprintf(id, sizeof id, "kcs_self_%016x", n);
+  return sample_job(id, "ors_" + std::to_string(n));
+}
+
+// 64 jobs in waves of 8: create, PENDING, SIGNING, terminal; then the first
+// 16 terminal jobs are pruned. 64*4 + 16 = 272 ops. Each wave's ops are
+// submitted together (group mode batches them) and awaited.
+workload_result run_workload(file_system& fs, const store_layout& layout, sync_mode mode) {
+  workload_result r;
+  std::mutex m;
+  std::condition_variable cv;
+  int outstanding = 0;
+  job_writer writer{fs, layout, mode};
+  auto submit = [&](const std::string& id, write_op op, bool prune) {
+    std::lock_guard lock{m};
+    auto& h = r.jobs[id];
+    int version = static_cast<int>(h.versions.size());
+    if (prune)
+      h.prune_submitted = true;
+    else
+      h.versions.push_back(op.job);
+    ++outstanding;
+    writer.submit(std::move(op), [&, id, version, prune](write_outcome o) {
+      std::lock_guard lock{m};
+      if (o.ok) {
+        auto& hh = r.jobs[id];
+        if (prune)
+          hh.prune_acked = true;
+        else
+          hh.acked = std::max(hh.acked, version);
+      }
+      if (--outstanding == 0)
+        cv.notify_all();
+    });
+  };
+  auto wait_all = [&] {
+    std::unique_lock lock{m};
+    cv.wait(lock, [&] { return outstanding == 0; });
+  };
+  const int waves = 8, per_wave = 8;
+  for (int w = 0; w < waves; ++w) {
+    std::vector<covenant::job> wave;
+    for (int i = 0; i < per_wave; ++i)
+      wave.push_back(job_n(w * per_wave + i));
+    for (auto& j : wave)
+      submit(j.request_id, {write_op::kind::create, j, {}}, false);
+    wait_all();
+    for (int step = 0; step < 3; ++step) {
+      for (std::size_t i = 0; i < wave.size(); ++i) {
+        auto& j = wave[i];
+        covenant::job_transition t;
+        std::string at = "2026-03-09T00:00:0" + std::to_string(step + 1) + "Z";
+        if (step == 0) {
+          t.state = covenant::job_state::pending;
+          t.detail = std::string{covenant::accepted_detail};
+        } else if (step == 1) {
+          t.state = covenant::job_state::signing;
+        } else if (i % 2 == 0) {
+          t.state = covenant::job_state::artifact_ready;
+          t.psbt_hash = "0x01";
+          t.transaction_hex = "0200";
+        } else {
+          t.state = covenant::job_state::failed;
+          t.reason = std::string{covenant::failure_reason::provider_failed};
+          t.detail = "signer refused <x>";
+        }
+        covenant::apply_transition(j, t, at);
+        submit(j.request_id, {write_op::kind::update, j, {}}, false);
+      }
+      wait_all();
+    }
+    if (w < 2) {
+      for (auto& j : wave)
+        submit(j.request_id, {write_op::kind::tombstone_and_remove, j, "2026-03-10T00:00:00Z"}, true);
+      wait_all();
+    }
+  }
+  return r;
+}
+
+// What a job looks like after a load: SIGNING becomes interrupted.
+covenant::job as_loaded(covenant::job j) {
+  if (j.state == covenant::job_state::signing) {
+    covenant::job_transition t;
+    t.state = covenant::job_state::failed;
+    t.detail = std::string{covenant::interrupted_detail};
+    t.reason = std::string{covenant::failure_reason::provider_failed};
+    covenant::apply_transition(j, t, load_now);
+  }
+  return j;
+}
+
+// Checks every promise after a cut; returns a description of the first
+// broken one, or empty.
+std::string check_after_cut(const workload_result& w, const loaded_store& s, const store_layout& layout) {
+  std::map<std::string, const covenant::job*> live;
+  std::set<std::string> keys;
+  for (const auto& j : s.jobs) {
+    live[j.request_id] = &j;
+    if (!keys.insert(j.route_key()).second)
+      return "route key on two jobs: " + j.route_key();
+  }
+  std::set<std::string> tombstoned;
+  for (const auto& t : s.tombstones)
+    tombstoned.insert(t.request_id);
+  for (const auto& [id, h] : w.jobs) {
+    auto it = live.find(id);
+    if (h.prune_acked) {
+      if (it != live.end() || !tombstoned.count(id))
+        return "acknowledged prune not durable: " + id;
+      continue;
+    }
+    if (it == live.end()) {
+      if (h.acked >= 0 && !(h.prune_submitted && tombstoned.count(id)))
+        return "acknowledged job missing: " + id;
+      continue;
+    }
+    // Present: must be the last acknowledged version or a later submitted
+    // one (a write may be durable before its acknowledgement).
+    bool match = false;
+    for (int v = std::max(h.acked, 0); v < static_cast<int>(h.versions.size()); ++v)
+      match = match || as_loaded(h.versions[static_cast<std::size_t>(v)]) == *it->second;
+    if (!match)
+      return "job not intact: " + id + " state " + std::string{covenant::to_string(it->second->state)};
+  }
+  for (const auto& e : std::filesystem::directory_iterator(layout.quarantine_dir())) {
+    auto name = e.path().filename().string();
+    auto stem = name.substr(0, name.find('.'));
+    if (live.count(stem))
+      return "job both live and quarantined: " + name;
+  }
+  for (const auto& [key, reason] : s.poisoned) {
+    bool acknowledged = false;
+    for (const auto& [id, h] : w.jobs)
+      acknowledged = acknowledged || (h.acked >= 0 && h.versions[0].route_key() == key);
+    if (!acknowledged)
+      return "poisoned key never acknowledged: " + key;
+  }
+  // Atomic writes leave nothing to quarantine or poison at all.
+  if (s.summary.quarantined_total != 0 || !s.poisoned.empty() || s.unattributable_corruption)
+    return "unexpected damage: " + s.summary_line;
+  return {};
+}
+
+void cut_after_every_step(sync_mode mode) {
+  // Count the steps of one full run.
+  std::size_t total = 0;
+  {
+    temp_dir dir;
+    auto layout = store_layout::for_data_dir(dir.path());
+    power_cut_file_system fs{dir.path()};
+    ASSERT_FALSE(ensure_store_dirs(fs, layout));
+    auto before = fs.stats().mutations;
+    auto w = run_workload(fs, layout, mode);
+    total = fs.stats().mutations - before;
+    std::size_t ops = 0;
+    for (const auto& [id, h] : w.jobs)
+      ops += h.versions.size() + (h.prune_submitted ? 1 : 0);
+    ASSERT_GE(ops, 200u);
+  }
+  ASSERT_GT(total, 0u);
+  std::size_t failures = 0;
+  for (std::size_t cut = 0; cut <= total && failures < 5; ++cut) {
+    temp_dir dir;
+    auto layout = store_layout::for_data_dir(dir.path());
+    power_cut_file_system fs{dir.path()};
+    ASSERT_FALSE(ensure_store_dirs(fs, layout));
+    fs.die_after(cut);
+    auto w = run_workload(fs, layout, mode);
+    fs.power_cut();
+    posix_file_system posix;
+    auto loaded = load_store(posix, layout, load_now);
+    if (auto* err = std::get_if<io_error>(&loaded)) {
+      ADD_FAILURE() << "cut " << cut << ": load failed: " << err->message;
+      ++failures;
+      continue;
+    }
+    auto problem = check_after_cut(w, std::get<loaded_store>(loaded), layout);
+    if (!problem.empty()) {
+      ADD_FAILURE() << "cut after step " << cut << " of " << total << ": " << problem;
+      ++failures;
+    }
+  }
+}
+
+} // namespace
+
+TEST(PowerCut, PerJobWorkloadSurvivesACutAfterEveryStep) {
+  cut_after_every_step(sync_mode::per_job);
+}
+
+TEST(PowerCut, GroupCommitWorkloadSurvivesACutAfterEveryStep) {
+  cut_after_every_step(sync_mode::group);
+}
