@@ -1,36 +1,26 @@
 #include "covenant/signature_primitives.hpp"
 
-#include "covenant/hashing.hpp"
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <secp256k1.h>
-#include <secp256k1_recovery.h>
+#include "crypto/ed25519.hpp"
+#include "crypto/secp256k1.hpp"
 
 #include <cstring>
-#include <memory>
 
 namespace covsigner::covenant {
 
 namespace {
 
-const secp256k1_context* secp() {
-  static const secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
-  return ctx;
-}
-
-// n/2 for secp256k1, big-endian.
+// n/2 for secp256k1, big-endian (SEC 2 curve order halved).
 constexpr std::uint8_t half_order[32] = {
     0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
 
-struct bio_free {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct pkey_free {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
+// Go's pem.Decode finds a block only between "-----BEGIN <type>-----" and a
+// matching END line; without any BEGIN line there is no block at all.
+bool has_pem_block(std::string_view pem) {
+  auto begin = pem.find("-----BEGIN ");
+  return begin != std::string_view::npos &&
+         pem.find("-----END ", begin) != std::string_view::npos;
+}
 
 } // namespace
 
@@ -38,92 +28,63 @@ bool is_low_s(const std::uint8_t* s32) { return std::memcmp(s32, half_order, 32)
 
 std::variant<std::array<std::uint8_t, 32>, pem_key_error> ed25519_public_key_from_pem(
     std::string_view pem) {
-  std::unique_ptr<BIO, bio_free> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  char* name = nullptr;
-  char* header = nullptr;
-  unsigned char* data = nullptr;
-  long length = 0;
-  if (!bio || PEM_read_bio(bio.get(), &name, &header, &data, &length) != 1)
+  if (!has_pem_block(pem))
     return pem_key_error::not_pem;
-  const unsigned char* cursor = data;
-  std::unique_ptr<EVP_PKEY, pkey_free> key(d2i_PUBKEY(nullptr, &cursor, length));
-  OPENSSL_free(name);
-  OPENSSL_free(header);
-  OPENSSL_free(data);
-  if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519)
+  auto key = crypto::parse_ed25519_spki_pem(pem);
+  if (!key)
     return pem_key_error::not_ed25519;
-  std::array<std::uint8_t, 32> raw{};
-  std::size_t size = raw.size();
-  if (EVP_PKEY_get_raw_public_key(key.get(), raw.data(), &size) != 1 || size != 32)
-    return pem_key_error::not_ed25519;
-  return raw;
+  return *key;
 }
 
 bool ed25519_verify_signature(const std::array<std::uint8_t, 32>& public_key,
                               const std::uint8_t* message, std::size_t size,
                               const crypto::bytes& signature) {
+  // Go's ed25519.Verify answers false for any other length.
   if (signature.size() != 64)
     return false;
-  std::unique_ptr<EVP_PKEY, pkey_free> key(
-      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(), 32));
-  if (!key)
-    return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key.get()) == 1 &&
-            EVP_DigestVerify(ctx, signature.data(), signature.size(), message, size) == 1;
-  EVP_MD_CTX_free(ctx);
-  return ok;
+  crypto::ed25519_signature sig{};
+  std::memcpy(sig.data(), signature.data(), 64);
+  return crypto::ed25519_verify(public_key, message, size, sig);
 }
 
 bool is_compressed_secp256k1_key(const crypto::bytes& key) {
-  if (key.size() != 33 || (key[0] != 0x02 && key[0] != 0x03))
-    return false;
-  secp256k1_pubkey parsed;
-  return secp256k1_ec_pubkey_parse(secp(), &parsed, key.data(), key.size()) == 1;
+  return key.size() == 33 && (key[0] == 0x02 || key[0] == 0x03) &&
+         crypto::parse_compressed_public_key(key).has_value();
 }
 
 ecdsa_check verify_ecdsa_any_form(const crypto::bytes& compressed_key,
                                   const crypto::hash32& digest, const crypto::bytes& signature) {
-  secp256k1_pubkey key;
-  if (secp256k1_ec_pubkey_parse(secp(), &key, compressed_key.data(), compressed_key.size()) != 1)
+  auto key = crypto::parse_compressed_public_key(compressed_key);
+  if (!key)
     return ecdsa_check::mismatch;
-  secp256k1_ecdsa_signature sig;
+  crypto::ecdsa_signature sig;
   bool compact = signature.size() == 64 ||
                  (signature.size() == 65 && (signature[64] == 0 || signature[64] == 1 ||
                                              signature[64] == 27 || signature[64] == 28));
   if (compact) {
+    // The reference checks S on the raw bytes, then lets ecdsa.Verify
+    // reject out-of-range r/s as a plain mismatch.
     if (!is_low_s(signature.data() + 32))
       return ecdsa_check::high_s;
-    // r or s >= n cannot verify (Go's ecdsa.Verify rejects them too).
-    if (secp256k1_ecdsa_signature_parse_compact(secp(), &sig, signature.data()) != 1)
-      return ecdsa_check::mismatch;
+    std::memcpy(sig.compact.data(), signature.data(), 64);
   } else {
-    if (secp256k1_ecdsa_signature_parse_der(secp(), &sig, signature.data(), signature.size()) != 1)
-      return ecdsa_check::unparseable;
-    std::uint8_t rs[64];
-    secp256k1_ecdsa_signature_serialize_compact(secp(), rs, &sig);
-    if (!is_low_s(rs + 32))
-      return ecdsa_check::high_s;
+    auto parsed = crypto::parse_der_signature(signature);
+    if (auto* e = std::get_if<crypto::signature_parse_error>(&parsed))
+      return *e == crypto::signature_parse_error::high_s ? ecdsa_check::high_s
+                                                        : ecdsa_check::unparseable;
+    sig = std::get<crypto::ecdsa_signature>(parsed);
   }
-  return secp256k1_ecdsa_verify(secp(), &sig, digest.data(), &key) == 1 ? ecdsa_check::valid
-                                                                        : ecdsa_check::mismatch;
+  return crypto::verify(*key, digest, sig) ? ecdsa_check::valid : ecdsa_check::mismatch;
 }
 
 std::optional<crypto::hash20> recover_eth_address(const crypto::hash32& digest,
                                                   const std::uint8_t* rs64, int recovery_id) {
-  secp256k1_ecdsa_recoverable_signature sig;
-  if (secp256k1_ecdsa_recoverable_signature_parse_compact(secp(), &sig, rs64, recovery_id) != 1)
+  std::array<std::uint8_t, 64> rs{};
+  std::memcpy(rs.data(), rs64, 64);
+  auto key = crypto::recover(digest, rs, recovery_id);
+  if (!key)
     return std::nullopt;
-  secp256k1_pubkey key;
-  if (secp256k1_ecdsa_recover(secp(), &key, &sig, digest.data()) != 1)
-    return std::nullopt;
-  std::uint8_t uncompressed[65];
-  std::size_t size = sizeof uncompressed;
-  secp256k1_ec_pubkey_serialize(secp(), uncompressed, &size, &key, SECP256K1_EC_UNCOMPRESSED);
-  auto hash = keccak256_of(uncompressed + 1, 64);
-  crypto::hash20 address{};
-  std::memcpy(address.data(), hash.data() + 12, 20);
-  return address;
+  return crypto::eth_address(*key);
 }
 
 } // namespace covsigner::covenant

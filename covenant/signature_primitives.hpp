@@ -1,5 +1,6 @@
 // The signature operations the covenant rules need, in the covenant's own
-// terms (byte strings in, verdicts out): Ed25519 for plan quotes,
+// terms (byte strings in, verdicts out), over crypto/ed25519 and
+// crypto/secp256k1: Ed25519 for plan quotes,
 // secp256k1 ECDSA (verify, low-S, DER/compact forms, public key recovery)
 // for artifact approvals. Adapters over the well-kept libraries; no curve
 // arithmetic here.
