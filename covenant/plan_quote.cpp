@@ -284,13 +284,9 @@ std::optional<input_error> verify_plan_quote(
                 "trust root");
   if (now) {
     auto expires = parse_iso_millis(q.expires_at);
-    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      now->time_since_epoch())
-                      .count();
     auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now->time_since_epoch());
     // Go: expiresAt.Before(now), compared at nanosecond precision.
     bool expired = !expires || std::chrono::nanoseconds(*expires * 1000000) < now_ns;
-    (void)now_ms;
     if (expired)
       return fail("request.migrationPlanQuote is expired");
   }
