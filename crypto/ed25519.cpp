@@ -2,7 +2,9 @@
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sodium.h>
 
 #include <climits>
@@ -23,6 +25,9 @@ void ensure_sodium() {
 
 struct bio_free {
   void operator()(BIO* b) const { BIO_free(b); }
+};
+struct openssl_free {
+  void operator()(void* p) const { OPENSSL_free(p); }
 };
 struct pkey_free {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
@@ -46,10 +51,27 @@ std::optional<ed25519_public_key> parse_ed25519_spki_pem(std::string_view pem) {
   std::unique_ptr<BIO, bio_free> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio)
     return std::nullopt;
-  // PEM_read_bio_PUBKEY only takes a "PUBLIC KEY" (SPKI) block, decodes it
-  // with OpenSSL's DER parser and identifies the algorithm by OID.
-  std::unique_ptr<EVP_PKEY, pkey_free> key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
-  if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519)
+  // Like Go's pem.Decode + x509.ParsePKIXPublicKey (the reference): only the
+  // FIRST PEM block counts and it must be "PUBLIC KEY"; its DER must be one
+  // SubjectPublicKeyInfo with nothing after it. (PEM_read_bio_PUBKEY would
+  // instead skip over blocks of other types.)
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* der = nullptr;
+  long der_len = 0;
+  if (PEM_read_bio(bio.get(), &name, &header, &der, &der_len) != 1)
+    return std::nullopt;
+  std::unique_ptr<char, openssl_free> name_owner(name);
+  std::unique_ptr<char, openssl_free> header_owner(header);
+  std::unique_ptr<unsigned char, openssl_free> der_owner(der);
+  if (std::string_view(name) != "PUBLIC KEY")
+    return std::nullopt;
+  const unsigned char* cursor = der;
+  std::unique_ptr<EVP_PKEY, pkey_free> key(d2i_PUBKEY(nullptr, &cursor, der_len));
+  if (!key || cursor != der + der_len)
+    return std::nullopt;
+  // The algorithm OID decides the type: 1.3.101.112 is Ed25519.
+  if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519)
     return std::nullopt;
   ed25519_public_key raw{};
   std::size_t len = raw.size();

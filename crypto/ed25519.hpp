@@ -25,12 +25,14 @@ bool ed25519_verify(const ed25519_public_key& pub, const std::uint8_t* msg, std:
                     const ed25519_signature& sig);
 bool ed25519_verify(const ed25519_public_key& pub, const bytes& msg, const ed25519_signature& sig);
 
-/// The raw 32-byte key from a PEM "-----BEGIN PUBLIC KEY-----" block whose
-/// SPKI holds an Ed25519 key (OID 1.3.101.112). nullopt when there is no
-/// such block, its DER is malformed, or the key is of another type (RSA,
-/// P-256, X25519, ...). The caller does any unescaping of literal "\n"
-/// sequences first (reference §5.4). Text before the BEGIN line is skipped,
-/// as Go's pem.Decode does.
+/// The raw 32-byte key from PEM text whose first block is
+/// "-----BEGIN PUBLIC KEY-----" holding a DER SubjectPublicKeyInfo for an
+/// Ed25519 key (OID 1.3.101.112), as Go's pem.Decode +
+/// x509.ParsePKIXPublicKey read it. Text before the BEGIN line is skipped.
+/// nullopt when there is no PEM block, the first block has another type
+/// (e.g. PRIVATE KEY), the DER is malformed or has trailing bytes, or the
+/// key is of another algorithm (RSA, P-256, X25519, ...). The caller does
+/// any unescaping of literal "\n" sequences first (reference §5.4).
 std::optional<ed25519_public_key> parse_ed25519_spki_pem(std::string_view pem);
 
 /// The public key of the RFC 8032 secret key `seed`.
