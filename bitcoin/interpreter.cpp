@@ -371,8 +371,11 @@ script_error evaluator::run(byte_span script, stack_type& stack) {
       case OP_NOTIF: {
         bool value = false;
         if (executing) {
+          // Current Core (and the vendored script_tests.json) report an
+          // empty stack here as INVALID_STACK_OPERATION; older releases said
+          // UNBALANCED_CONDITIONAL.
           if (stack.empty())
-            return script_error::unbalanced_conditional;
+            return script_error::invalid_stack_operation;
           const bytes& top = stack.back();
           if (version_ == sig_version::witness_v0 && has(VERIFY_MINIMALIF)) {
             if (top.size() > 1 || (top.size() == 1 && top[0] != 1))
