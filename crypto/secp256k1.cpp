@@ -328,7 +328,19 @@ std::array<std::uint8_t, 65> sign_recoverable(const private_key& key, const hash
 }
 
 bool is_strict_der_low_s(const bytes& der) {
-  return std::holds_alternative<ecdsa_signature>(parse_der_signature(der));
+  if (!is_strict_der(der))
+    return false;
+  // Core's lax parser replaces the WHOLE signature by zero when r or s does
+  // not fit below n, and zero counts as low; mirror that exactly.
+  std::array<std::uint8_t, 64> rs{};
+  const std::size_t len_r = der[3];
+  const std::size_t len_s = der[5 + len_r];
+  secp256k1_ecdsa_signature sig;
+  if (!der_integer_to_32(der.data() + 4, len_r, rs.data()) ||
+      !der_integer_to_32(der.data() + 6 + len_r, len_s, rs.data() + 32) ||
+      !secp256k1_ecdsa_signature_parse_compact(context(), &sig, rs.data()))
+    return true;
+  return secp256k1_ecdsa_signature_normalize(context(), nullptr, &sig) == 0;
 }
 
 } // namespace covsigner::crypto

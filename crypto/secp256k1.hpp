@@ -83,9 +83,12 @@ using recoverable_parse_result = std::variant<recoverable_signature, signature_p
 /// no superfluous leading zero. Purely structural (no range check).
 bool is_strict_der(const bytes& der);
 
-/// is_strict_der(der) and the encoded r, s are in [1, n-1] and S <= n/2.
-/// This is what Bitcoin's SCRIPT_VERIFY_DERSIG + LOW_S demand of a witness
-/// signature once its sighash byte is removed.
+/// Bitcoin Core's IsLowDERSignature (SCRIPT_VERIFY_LOW_S) on a DER signature
+/// WITHOUT its sighash byte: is_strict_der(der) and S is not in (n/2, n).
+/// Like Core (whose lax parser turns the whole signature into zero when r
+/// or s is >= n), such signatures and a zero r/s pass this check and fail
+/// at verification instead; parse_der_signature is the stricter parser for
+/// everything outside script evaluation.
 bool is_strict_der_low_s(const bytes& der);
 
 /// Parses a strict-DER signature (no sighash byte).

@@ -118,7 +118,6 @@ TEST(DerSignature, StrictButOutOfRangeIsInvalid) {
   bytes zero_r = unhex("3006020100020101");
   EXPECT_TRUE(is_strict_der(zero_r));
   EXPECT_EQ(error_of(parse_der_signature(zero_r)), invalid);
-  EXPECT_FALSE(is_strict_der_low_s(zero_r));
   // s = 0.
   EXPECT_EQ(error_of(parse_der_signature(unhex("3006020101020100"))), invalid);
   // r = n (33 bytes with its pad).
@@ -131,6 +130,26 @@ TEST(DerSignature, StrictButOutOfRangeIsInvalid) {
   bytes wide_r = unhex("3027022200" + std::string("80") + std::string(64, '0') + "020101");
   EXPECT_TRUE(is_strict_der(wide_r));
   EXPECT_EQ(error_of(parse_der_signature(wide_r)), invalid);
+}
+
+// is_strict_der_low_s mirrors Bitcoin Core's IsLowDERSignature
+// (src/script/interpreter.cpp + CPubKey::CheckLowS): S is read with the lax
+// parser, which replaces the whole signature by zero when r or s is >= n or
+// wider than 32 bytes, and zero is low. Such signatures fail later, at
+// verification, not with SCRIPT_ERR_SIG_HIGH_S.
+TEST(DerSignature, LowSCheckMirrorsBitcoinCore) {
+  EXPECT_TRUE(is_strict_der_low_s(unhex("3006020100020101")));                       // r = 0
+  EXPECT_TRUE(is_strict_der_low_s(unhex("3006020101020100")));                       // s = 0
+  EXPECT_TRUE(is_strict_der_low_s(unhex("3026020101022100" + std::string(kOrder)))); // s = n
+  // r = n with a high S: the overflow zeroes S too, so Core calls it low.
+  EXPECT_TRUE(is_strict_der_low_s(unhex("3046022100" + std::string(kOrder) + "022100" + kWeb3HighS)));
+  // A 33-byte r (a high S would not fit in 72 bytes next to it).
+  EXPECT_TRUE(is_strict_der_low_s(unhex("3027022200" + std::string("80") + std::string(64, '0') + "020101")));
+  // In range and high: rejected; in range and low: accepted.
+  EXPECT_FALSE(is_strict_der_low_s(unhex(kWeb3HighDer)));
+  EXPECT_TRUE(is_strict_der_low_s(unhex(kWeb3Der)));
+  // A structural failure is never "low".
+  EXPECT_FALSE(is_strict_der_low_s(unhex("3006020101020180")));
 }
 
 // --- Compact, recoverable and "compact or DER" (reference §5.3) ------------------
