@@ -7,7 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace covsigner::crypto {
 namespace {
@@ -227,6 +230,35 @@ TEST(Secp256k1Recover, DoesNotItselfEnforceLowS) {
   auto pub = recover(digest_of(kWeb3MessageHash), rs_of(kWeb3R, kWeb3HighS), 0);
   ASSERT_TRUE(pub);
   EXPECT_EQ(to_hex(eth_address(*pub)), kWeb3Address);
+}
+
+// --- The shared context --------------------------------------------------------------
+
+TEST(Secp256k1Context, ConcurrentSignVerifyRecover) {
+  // The context is shared by all threads (documented thread-safe); every
+  // thread must get the same deterministic answers as a single thread.
+  const private_key key = key_of(kWeb3Key);
+  const public_key pub = derive_public_key(key);
+  const auto expected = sign_recoverable(key, digest_of(kWeb3MessageHash));
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        hash32 digest = digest_of(kWeb3MessageHash);
+        auto sig = sign_recoverable(key, digest);
+        std::array<std::uint8_t, 64> rs{};
+        std::copy(sig.begin(), sig.begin() + 64, rs.begin());
+        auto recovered = recover(digest, rs, sig[64]);
+        if (sig != expected || !verify(pub, digest, ecdsa_signature{rs}) || !recovered ||
+            !(*recovered == pub))
+          ++failures;
+      }
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 } // namespace
