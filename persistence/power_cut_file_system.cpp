@@ -96,7 +96,22 @@ std::variant<std::string, io_error> power_cut_file_system::read_file(const path&
   return posix_file_system{}.read_file(p);
 }
 
+void power_cut_file_system::before_mutation() {
+  std::function<void(std::size_t)> hook;
+  std::size_t done = 0;
+  {
+    std::lock_guard lock{mutex_};
+    if (dead_)
+      return; // a dead machine has no further states
+    hook = before_mutation_hook_;
+    done = counters_.mutations;
+  }
+  if (hook)
+    hook(done);
+}
+
 maybe_error power_cut_file_system::write_file_synced(const path& p, std::string_view bytes) {
+  before_mutation();
   std::lock_guard lock{mutex_};
   if (auto err = gate(p, true))
     return err;
@@ -131,7 +146,12 @@ maybe_error power_cut_file_system::write_file_synced(const path& p, std::string_
 }
 
 maybe_error power_cut_file_system::rename(const path& from, const path& to) {
+  before_mutation();
   std::lock_guard lock{mutex_};
+  return rename_locked(from, to);
+}
+
+maybe_error power_cut_file_system::rename_locked(const path& from, const path& to) {
   if (auto err = gate(to, true))
     return err;
   ++counters_.renames;
@@ -156,16 +176,15 @@ maybe_error power_cut_file_system::rename(const path& from, const path& to) {
 }
 
 maybe_error power_cut_file_system::rename_noreplace(const path& from, const path& to) {
-  {
-    std::lock_guard lock{mutex_};
-    if (current_.count(rel(to))) {
-      if (auto err = gate(to, true))
-        return err;
-      ++counters_.renames;
-      return make_io_error(EEXIST, "rename (no replace) " + from.string() + " to", to.string());
-    }
+  before_mutation();
+  std::lock_guard lock{mutex_};
+  if (current_.count(rel(to))) {
+    if (auto err = gate(to, true))
+      return err;
+    ++counters_.renames;
+    return make_io_error(EEXIST, "rename (no replace) " + from.string() + " to", to.string());
   }
-  return rename(from, to);
+  return rename_locked(from, to);
 }
 
 maybe_error power_cut_file_system::fsync_dir(const path& dir) {
@@ -176,6 +195,7 @@ maybe_error power_cut_file_system::fsync_dir(const path& dir) {
   }
   if (hook)
     hook(dir);
+  before_mutation();
   std::lock_guard lock{mutex_};
   if (auto err = gate(dir, true))
     return err;
@@ -211,6 +231,7 @@ std::variant<std::vector<dir_entry>, io_error> power_cut_file_system::list_dir(c
 }
 
 maybe_error power_cut_file_system::remove(const path& p) {
+  before_mutation();
   std::lock_guard lock{mutex_};
   if (auto err = gate(p, true))
     return err;
@@ -222,6 +243,7 @@ maybe_error power_cut_file_system::remove(const path& p) {
 }
 
 maybe_error power_cut_file_system::make_dir(const path& p) {
+  before_mutation();
   std::lock_guard lock{mutex_};
   if (auto err = gate(p, true))
     return err;
@@ -246,33 +268,64 @@ std::variant<store_lock, io_error> power_cut_file_system::make_lock(const path& 
   return result;
 }
 
-void power_cut_file_system::rebuild(const path& real, const node_ptr& dir) {
+void power_cut_file_system::collect(const std::string& prefix, const node_ptr& dir, durable_tree& out) const {
   for (const auto& [name, child] : dir->durable) {
-    auto p = real / name;
-    std::string r = rel(p);
-    current_[r] = child;
+    std::string r = prefix + name;
     if (child->is_dir) {
-      std::filesystem::create_directory(p);
-      rebuild(p, child);
+      out[r] = std::nullopt;
+      collect(r + "/", child, out);
     } else {
-      write_plain(p, child->content);
+      out[r] = child->content;
     }
+  }
+}
+
+power_cut_file_system::durable_tree power_cut_file_system::durable_state() const {
+  std::lock_guard lock{mutex_};
+  durable_tree out;
+  collect({}, durable_root_, out);
+  return out;
+}
+
+void power_cut_file_system::materialize(const durable_tree& tree, const std::filesystem::path& root) {
+  // Map order puts a directory before everything below it.
+  for (const auto& [r, content] : tree) {
+    if (!content)
+      std::filesystem::create_directory(root / r);
+    else
+      write_plain(root / r, *content);
+  }
+}
+
+void power_cut_file_system::reindex(const std::string& prefix, const node_ptr& dir) {
+  for (const auto& [name, child] : dir->durable) {
+    current_[prefix + name] = child;
+    if (child->is_dir)
+      reindex(prefix + name + "/", child);
   }
 }
 
 void power_cut_file_system::power_cut() {
   std::lock_guard lock{mutex_};
+  durable_tree tree;
+  collect({}, durable_root_, tree);
   for (const auto& entry : std::filesystem::directory_iterator(root_))
     std::filesystem::remove_all(entry.path());
-  current_.clear();
-  current_[""] = durable_root_;
-  rebuild(root_, durable_root_);
+  materialize(tree, root_);
   // What survived is, by definition, durable now: directories' durable
   // entries already equal the rebuilt tree, file contents are the durable ones.
+  current_.clear();
+  current_[""] = durable_root_;
+  reindex({}, durable_root_);
   dead_ = false;
   die_in_.reset();
   fail_fsync_in_.reset();
   fail_write_in_.reset();
+}
+
+void power_cut_file_system::set_before_mutation_hook(std::function<void(std::size_t)> hook) {
+  std::lock_guard lock{mutex_};
+  before_mutation_hook_ = std::move(hook);
 }
 
 void power_cut_file_system::fail_nth_fsync(std::size_t nth, int code) {

@@ -57,6 +57,21 @@ public:
   maybe_error make_dir(const path& p) override;
   std::variant<store_lock, io_error> make_lock(const path& lock_file) override;
 
+  /// The tree a power cut would leave now: path relative to the root ->
+  /// contents (nullopt for a directory).
+  using durable_tree = std::map<std::string, std::optional<std::string>>;
+  durable_tree durable_state() const;
+
+  /// Writes `tree` under `root` (which must exist and be empty), e.g. to
+  /// examine "what if power failed here" without disturbing the run.
+  static void materialize(const durable_tree& tree, const std::filesystem::path& root);
+
+  /// Called right before every mutating operation, on the calling thread and
+  /// outside the internal lock, with the number of mutating operations done
+  /// so far: the state at that instant is "power cut after that many steps".
+  /// Empty = none.
+  void set_before_mutation_hook(std::function<void(std::size_t)> hook);
+
   /// Reverts the real tree to what is durable, clears the "dead" state and
   /// every injected fault, and continues from there (all now durable).
   void power_cut();
@@ -85,8 +100,11 @@ private:
   using node_ptr = std::shared_ptr<node>;
 
   std::optional<io_error> gate(const path& p, bool mutating); // dead / counting
+  void before_mutation();
+  maybe_error rename_locked(const path& from, const path& to);
+  void collect(const std::string& prefix, const node_ptr& dir, durable_tree& out) const;
   std::string rel(const path& p) const;
-  void rebuild(const path& real, const node_ptr& dir);
+  void reindex(const std::string& prefix, const node_ptr& dir);
 
   std::filesystem::path root_;
   mutable std::mutex mutex_;
@@ -94,6 +112,7 @@ private:
   std::map<std::string, node_ptr> current_;
   node_ptr durable_root_;
   std::function<void(const path&)> fsync_dir_hook_;
+  std::function<void(std::size_t)> before_mutation_hook_;
   std::optional<std::size_t> fail_fsync_in_;
   int fail_fsync_code_ = 0;
   std::optional<std::size_t> fail_write_in_;
