@@ -1,0 +1,57 @@
+// The four chain sources a reader actor can own. Each call blocks (it runs
+// on the reader's call_pool, never on a CAF thread) and returns errors as
+// values; an exception escaping a call is a bug, and the reader treats it as
+// a crash (its supervisor restarts it).
+#pragma once
+
+#include "chain/read_result.hpp"
+#include "covenant/wallet.hpp"
+#include "crypto/bytes.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace covsigner::chain {
+
+/// Bridge `wallets(walletPubKeyHash)`. ok: every Bridge field of the
+/// wallet (members_ids_hash left empty: that is the registry's).
+/// not_found: createdAt == 0. unavailable: the source failed.
+class bridge_source {
+public:
+  virtual ~bridge_source() = default;
+  virtual read_result<covenant::wallet_chain_data> wallet(const crypto::hash20& wallet_pkh) = 0;
+};
+
+/// WalletRegistry `getWallet(ecdsaWalletID)`. ok: the members-IDs hash.
+/// not_found: the registry returns the zero tuple for that ID.
+class registry_source {
+public:
+  virtual ~registry_source() = default;
+  virtual read_result<crypto::hash32> members_ids_hash(const crypto::hash32& wallet_id) = 0;
+};
+
+/// The host chain's current block number.
+class height_source {
+public:
+  virtual ~height_source() = default;
+  virtual read_result<std::uint64_t> block_height() = 0;
+};
+
+struct bitcoin_transaction {
+  std::string hex;                 // raw transaction, lowercase hex
+  std::uint64_t confirmations = 0; // 0: in the mempool
+};
+
+/// A Bitcoin transaction by txid (display byte order) and the tip height.
+class bitcoin_source {
+public:
+  virtual ~bitcoin_source() = default;
+  virtual read_result<bitcoin_transaction> transaction(const crypto::hash32& txid) = 0;
+  virtual read_result<std::uint64_t> block_count() = 0;
+};
+
+/// Whether the Bridge's state byte is a WalletState the node knows (0..5);
+/// the reference refuses a wallet in any other state.
+inline bool valid_wallet_state(std::uint8_t state) { return state <= 5; }
+
+} // namespace covsigner::chain

@@ -1,0 +1,99 @@
+// Fixture chain file parsing and fault injection.
+#include "chain/fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+namespace covsigner::chain {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string pkh = "0x" + std::string(40, 'a');
+const std::string wallet_id = "0x" + std::string(64, '1');
+const std::string members = "0x" + std::string(64, '2');
+
+std::string fixture_json(const std::string& wallet_extra = "") {
+  return R"({"hostChainHeight": 100, "bitcoinHeight": 850000,
+    "wallets": [{"walletPubKeyHash": ")" + pkh + R"(", "ecdsaWalletID": ")" + wallet_id +
+         R"(", "createdAt": 1700000000, "state": 1, "pendingRedemptionsValue": 5,
+      "membersIdsHash": ")" + members + "\"" + wallet_extra + R"(}],
+    "transactions": [{"txid": "0x)" + std::string(64, 'c') +
+         R"(", "hex": "0200", "confirmations": 7}]})";
+}
+
+TEST(ChainFixture, ParsesWalletsHeightsAndTransactions) {
+  std::string error;
+  auto chain = parse_fixture(fixture_json(), error);
+  ASSERT_TRUE(chain) << error;
+  EXPECT_EQ(chain->host_chain_height, 100u);
+  EXPECT_EQ(chain->bitcoin_height, 850000u);
+  auto key = *crypto::fixed_from_0x_hex<20>(pkh);
+  ASSERT_EQ(chain->bridge.count(key), 1u);
+  const auto& w = chain->bridge.at(key);
+  EXPECT_EQ(w.created_at, 1700000000u);
+  EXPECT_EQ(w.state, covenant::wallet_state::live);
+  EXPECT_EQ(w.pending_redemptions_value, 5u);
+  EXPECT_FALSE(w.members_ids_hash); // the Bridge record never carries it
+  EXPECT_EQ(chain->registry.at(w.ecdsa_wallet_id), *crypto::fixed_from_0x_hex<32>(members));
+  EXPECT_EQ(chain->transactions.begin()->second.confirmations, 7u);
+}
+
+TEST(ChainFixture, RejectsTyposAndBadValuesNamingTheField) {
+  std::string error;
+  EXPECT_FALSE(parse_fixture(fixture_json(R"(, "stat": 1)"), error));
+  EXPECT_EQ(error, "wallets[0]: unknown key \"stat\"");
+  EXPECT_FALSE(parse_fixture(R"({"wallets": []})", error));
+  EXPECT_EQ(error, "fixture: missing \"hostChainHeight\"");
+  auto bad_state = fixture_json();
+  bad_state.replace(bad_state.find("\"state\": 1"), 10, "\"state\": 6");
+  EXPECT_FALSE(parse_fixture(bad_state, error));
+  EXPECT_EQ(error, "wallets[0]: \"state\" is out of range");
+  EXPECT_FALSE(parse_fixture("{", error));
+}
+
+TEST(ChainFixture, SourcesAnswerAndInjectFaultsLabelledSimulated) {
+  std::string error;
+  auto chain = std::make_shared<const fixture_chain>(*parse_fixture(fixture_json(), error));
+  auto faults = std::make_shared<fault_switch>(2s);
+  auto bridge = make_fixture_bridge(chain, faults);
+  auto registry = make_fixture_registry(chain, faults);
+  auto key = *crypto::fixed_from_0x_hex<20>(pkh);
+  EXPECT_EQ(bridge->wallet(key).code, read_code::ok);
+  crypto::hash20 unknown{};
+  auto nf = bridge->wallet(unknown);
+  EXPECT_EQ(nf.code, read_code::not_found);
+  EXPECT_EQ(nf.cause, "fixture Bridge has no wallet 0x" + std::string(40, '0'));
+  EXPECT_EQ(registry->members_ids_hash(*crypto::fixed_from_0x_hex<32>(wallet_id)).value,
+            *crypto::fixed_from_0x_hex<32>(members));
+
+  faults->set(fault_mode::fail);
+  auto failed = registry->members_ids_hash(*crypto::fixed_from_0x_hex<32>(wallet_id));
+  EXPECT_EQ(failed.code, read_code::unavailable);
+  EXPECT_EQ(failed.cause, "fixture WalletRegistry failed (simulated fault)");
+
+  faults->set(fault_mode::slow, 50ms);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(bridge->wallet(key).code, read_code::ok);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 50ms);
+
+  faults->set(fault_mode::crash);
+  EXPECT_THROW(bridge->wallet(key), std::runtime_error);
+
+  // A hang ends when the mode changes (here: from another thread).
+  faults->set(fault_mode::hang);
+  std::thread flip([&] {
+    std::this_thread::sleep_for(100ms);
+    faults->set(fault_mode::none);
+  });
+  start = std::chrono::steady_clock::now();
+  auto hung = bridge->wallet(key);
+  flip.join();
+  EXPECT_EQ(hung.cause, "fixture Bridge hung (simulated fault)");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
+}
+
+} // namespace
+} // namespace covsigner::chain
