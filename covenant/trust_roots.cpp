@@ -1,0 +1,135 @@
+#include "covenant/trust_roots.hpp"
+
+#include "covenant/hex_rules.hpp"
+#include "covenant/signature_primitives.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace covsigner::covenant {
+
+namespace {
+
+std::string lower_ascii(std::string_view s) { return lower_hex(s); }
+
+std::string entry_name(std::string_view kind, std::size_t i) {
+  return std::string(kind) + "[" + std::to_string(i) + "]";
+}
+
+} // namespace
+
+std::variant<std::string, input_error> normalize_eth_address(std::string_view name,
+                                                             std::string_view value) {
+  if (auto e = check_address(name, value))
+    return *e;
+  auto raw = decode_checked_hex(value);
+  if (std::all_of(raw.begin(), raw.end(), [](std::uint8_t b) { return b == 0; }))
+    return input_error{std::string(name) + " must not be the zero address"};
+  return lower_hex(value);
+}
+
+std::variant<std::vector<approval_trust_root>, input_error> normalize_approval_trust_roots(
+    std::string_view kind, const std::vector<approval_trust_root>& roots) {
+  const bool depositor = kind == "depositorTrustRoots";
+  std::vector<approval_trust_root> out;
+  // scope key -> first index, for the duplicate message.
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    const auto& r = roots[i];
+    const std::string name = entry_name(kind, i);
+    if (r.route != route_self_v1 && r.route != route_qc_v1)
+      return input_error{name + ".route must be self_v1 or qc_v1"};
+    if (auto e = check_hex(name + ".reserve", r.reserve))
+      return *e;
+    approval_trust_root n;
+    n.route = r.route;
+    n.reserve = lower_hex(r.reserve);
+    n.network = lower_ascii(trim_space(r.network));
+    if (n.network.empty())
+      return input_error{name + ".network is required"};
+    if (auto e = check_hex(name + ".publicKey", r.public_key))
+      return *e;
+    if (!is_compressed_secp256k1_key(decode_checked_hex(r.public_key)))
+      return input_error{name + ".publicKey must be a compressed secp256k1 public key"};
+    n.public_key = lower_hex(r.public_key);
+    if (!r.eth_address.empty()) {
+      if (!depositor)
+        return input_error{name + ".ethAddress is only supported for depositorTrustRoots"};
+      auto eth = normalize_eth_address(name + ".ethAddress", r.eth_address);
+      if (auto* e = std::get_if<input_error>(&eth))
+        return *e;
+      n.eth_address = std::get<std::string>(std::move(eth));
+    }
+    const std::string key = n.route + "|" + n.reserve + "|" + n.network;
+    if (auto it = seen.find(key); it != seen.end())
+      return input_error{name + " duplicates " + entry_name(kind, it->second) + " for route " +
+                         n.route + " reserve " + n.reserve + " network " + n.network};
+    seen.emplace(key, i);
+    out.push_back(std::move(n));
+  }
+  // Within one (route, reserve) the ETH identity is all-or-nothing, so the
+  // pinned identity never depends on which network a request names.
+  std::map<std::string, std::pair<bool, bool>> presence; // with, without
+  for (const auto& r : out) {
+    auto& p = presence[r.route + "|" + r.reserve];
+    (r.eth_address.empty() ? p.second : p.first) = true;
+  }
+  for (const auto& r : out) {
+    const auto& p = presence[r.route + "|" + r.reserve];
+    if (p.first && p.second)
+      return input_error{std::string(kind) + " for route " + r.route + " reserve " + r.reserve +
+                         " must set ethAddress on all network entries or on none"};
+  }
+  return out;
+}
+
+std::variant<trust_roots, input_error> normalize_trust_roots(const trust_roots& roots) {
+  trust_roots out;
+  auto depositor = normalize_approval_trust_roots("depositorTrustRoots", roots.depositor);
+  if (auto* e = std::get_if<input_error>(&depositor))
+    return *e;
+  out.depositor = std::get<0>(std::move(depositor));
+  auto custodian = normalize_approval_trust_roots("custodianTrustRoots", roots.custodian);
+  if (auto* e = std::get_if<input_error>(&custodian))
+    return *e;
+  out.custodian = std::get<0>(std::move(custodian));
+  for (std::size_t i = 0; i < roots.quote.size(); ++i) {
+    plan_quote_trust_root q{trim_space(roots.quote[i].key_id), roots.quote[i].public_key_pem};
+    const std::string name = entry_name("migrationPlanQuoteTrustRoots", i);
+    if (q.key_id.empty())
+      return input_error{name + ".keyId is required"};
+    auto key = parse_plan_quote_trust_root(name, q);
+    if (auto* e = std::get_if<input_error>(&key))
+      return *e;
+    out.quote.push_back(std::move(q));
+  }
+  return out;
+}
+
+trust_root_scope request_trust_root_scope(const route_submit_request& request) {
+  trust_root_scope scope{request.route, lower_hex(request.reserve), {}};
+  if (request.migration_destination)
+    scope.network = request.migration_destination->network;
+  else if (request.redeem_destination)
+    scope.network = request.redeem_destination->network;
+  else if (request.renew_destination)
+    scope.network = request.renew_destination->network;
+  scope.network = lower_ascii(trim_space(scope.network));
+  return scope;
+}
+
+const approval_trust_root* find_trust_root(const std::vector<approval_trust_root>& roots,
+                                           const trust_root_scope& scope) {
+  for (const auto& r : roots)
+    if (r.route == scope.route && r.reserve == scope.reserve && r.network == scope.network)
+      return &r;
+  return nullptr;
+}
+
+std::string pinned_depositor_eth_address(const trust_roots& roots,
+                                         const route_submit_request& request) {
+  const auto* root = find_trust_root(roots.depositor, request_trust_root_scope(request));
+  return root ? root->eth_address : std::string();
+}
+
+} // namespace covsigner::covenant
