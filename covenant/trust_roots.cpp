@@ -3,6 +3,8 @@
 #include "covenant/hex_rules.hpp"
 #include "covenant/signature_primitives.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <map>
 
@@ -104,6 +106,69 @@ std::variant<trust_roots, input_error> normalize_trust_roots(const trust_roots& 
     out.quote.push_back(std::move(q));
   }
   return out;
+}
+
+namespace {
+
+// Reads one list of string-valued objects; `fields` are the allowed keys.
+using string_fields = std::map<std::string, std::string>;
+std::variant<std::vector<string_fields>, input_error> read_list(
+    const boost::json::object& config, std::string_view kind,
+    std::initializer_list<std::string_view> fields) {
+  std::vector<string_fields> out;
+  const auto* value = config.if_contains(kind);
+  if (value == nullptr || value->is_null())
+    return out;
+  if (!value->is_array())
+    return input_error{std::string(kind) + " must be a list"};
+  const auto& list = value->get_array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string name = entry_name(kind, i);
+    if (!list[i].is_object())
+      return input_error{name + " must be an object"};
+    string_fields entry;
+    for (const auto& [key, v] : list[i].get_object()) {
+      if (std::find(fields.begin(), fields.end(), std::string_view(key)) == fields.end())
+        return input_error{name + " has unknown field " + std::string(key)};
+      if (!v.is_string())
+        return input_error{name + "." + std::string(key) + " must be a string"};
+      entry[std::string(key)] = std::string(v.get_string());
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::variant<std::vector<approval_trust_root>, input_error> read_approval_list(
+    const boost::json::object& config, std::string_view kind, bool eth) {
+  auto list = eth ? read_list(config, kind, {"route", "reserve", "network", "publicKey", "ethAddress"})
+                  : read_list(config, kind, {"route", "reserve", "network", "publicKey"});
+  if (auto* e = std::get_if<input_error>(&list))
+    return *e;
+  std::vector<approval_trust_root> out;
+  for (auto& f : std::get<0>(list))
+    out.push_back({f["route"], f["reserve"], f["network"], f["publicKey"], f["ethAddress"]});
+  return out;
+}
+
+} // namespace
+
+std::variant<trust_roots, input_error> parse_trust_roots(const boost::json::object& config) {
+  trust_roots raw;
+  auto depositor = read_approval_list(config, "depositorTrustRoots", true);
+  if (auto* e = std::get_if<input_error>(&depositor))
+    return *e;
+  raw.depositor = std::get<0>(std::move(depositor));
+  auto custodian = read_approval_list(config, "custodianTrustRoots", false);
+  if (auto* e = std::get_if<input_error>(&custodian))
+    return *e;
+  raw.custodian = std::get<0>(std::move(custodian));
+  auto quote = read_list(config, "migrationPlanQuoteTrustRoots", {"keyId", "publicKeyPem"});
+  if (auto* e = std::get_if<input_error>(&quote))
+    return *e;
+  for (auto& f : std::get<0>(quote))
+    raw.quote.push_back({f["keyId"], f["publicKeyPem"]});
+  return normalize_trust_roots(raw);
 }
 
 trust_root_scope request_trust_root_scope(const route_submit_request& request) {

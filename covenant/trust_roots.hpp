@@ -8,6 +8,8 @@
 #include "covenant/plan_quote.hpp"
 #include "covenant/request.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +64,15 @@ std::variant<std::vector<approval_trust_root>, input_error> normalize_approval_t
 /// their PEM checked (`migrationPlanQuoteTrustRoots[i].publicKeyPem must be a
 /// PEM-encoded Ed25519 public key`).
 std::variant<trust_roots, input_error> normalize_trust_roots(const trust_roots& roots);
+
+/// Reads the three lists from a configuration object (keys
+/// `depositorTrustRoots`, `custodianTrustRoots`, `migrationPlanQuoteTrustRoots`;
+/// absent = empty) and normalises them. Entries are objects of strings
+/// with the reference's field names (route, reserve, network, publicKey,
+/// ethAddress; keyId, publicKeyPem). Shape errors:
+/// `<kind> must be a list`, `<kind>[i] must be an object`,
+/// `<kind>[i].<field> must be a string`, `<kind>[i] has unknown field <f>`.
+std::variant<trust_roots, input_error> parse_trust_roots(const boost::json::object& config);
 
 /// The lookup scope of `request` (see trust_root_scope).
 trust_root_scope request_trust_root_scope(const route_submit_request& request);
