@@ -1,6 +1,7 @@
 #include "transport/http_server.hpp"
 
 #include "covenant/job.hpp"
+#include "transport/auth.hpp"
 #include "transport/request_pipeline.hpp"
 #include "transport/routes.hpp"
 
@@ -14,12 +15,23 @@ using namespace messages;
 namespace {
 
 constexpr std::string_view health_body = R"({"status":"ok"})";
+constexpr std::string_view conflict_message =
+  "routeRequestId already exists with a different request payload";
+constexpr std::string_view issuer_unsupported =
+  "covenant signer engine does not support signer approval certificate issuance";
+// Admin identities get buckets of their own, apart from client tokens.
+constexpr std::size_t admin_identity_base = 1u << 20;
 
 // Go's http.Error: plain text, nosniff, message + newline.
 void write_error(httplib::Response& res, int status, std::string_view message) {
   res.status = status;
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_content(std::string{message} + "\n", "text/plain; charset=utf-8");
+}
+
+void write_rate_limited(httplib::Response& res, std::chrono::seconds retry_after) {
+  res.set_header("Retry-After", std::to_string(retry_after.count()));
+  write_error(res, 429, "rate limit exceeded");
 }
 
 void write_reply(httplib::Response& res, const node_reply& reply) {
@@ -44,6 +56,17 @@ void write_reply(httplib::Response& res, const node_reply& reply) {
   }
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20)
+      out += c;
+  }
+  out += '"';
+}
+
 std::string readiness_json(const readiness& r) {
   std::string out = R"({"ready":)";
   out += r.ready ? "true" : "false";
@@ -53,32 +76,57 @@ std::string readiness_json(const readiness& r) {
   for (std::size_t i = 0; i < r.failing.size(); ++i) {
     if (i)
       out += ',';
-    out += '"';
-    for (char c : r.failing[i]) {
-      if (c == '"' || c == '\\')
-        out += '\\';
-      if (static_cast<unsigned char>(c) >= 0x20)
-        out += c;
-    }
-    out += '"';
+    append_json_string(out, r.failing[i]);
   }
   out += "]}";
   return out;
 }
 
+std::string_view endpoint_label(endpoint kind) {
+  switch (kind) {
+    case endpoint::healthz: return "healthz";
+    case endpoint::readyz: return "readyz";
+    case endpoint::metrics: return "metrics";
+    case endpoint::submit: return "submit";
+    case endpoint::poll_body: return "poll";
+    case endpoint::poll_path: return "poll_path";
+    case endpoint::admin_certificate: return "admin_certificate";
+    case endpoint::rejected: return "other";
+  }
+  return "other";
+}
+
+bool is_terminal(const covenant::step_result& r) {
+  return r.status == "READY" || r.status == "FAILED";
+}
+
+bool is_probe(std::string_view path) {
+  return path == "/readyz" || path == "/metrics";
+}
+
 } // namespace
 
 http_server::http_server(node_client& client, http_settings settings)
-  : client_(client), settings_(std::move(settings)), server_(std::make_unique<httplib::Server>()) {
-  auto workers = settings_.workers;
-  server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  : client_(client),
+    settings_(std::move(settings)),
+    request_budget_(settings_.limits.requests),
+    submit_budget_(settings_.limits.submit),
+    poll_budget_(settings_.limits.poll) {
+  if (settings_.workers == 0)
+    settings_.workers = 1;
+  if (settings_.max_waiting_submits == 0)
+    settings_.max_waiting_submits = std::max<std::size_t>(1, settings_.workers / 2);
+  auto& admission = settings_.connection.admission;
+  admission.workers = settings_.workers;
+  admission.reserve = std::max<std::size_t>(1, settings_.workers / 8);
+  overflow_ = std::make_unique<overflow_responder>(
+    [this](std::string_view method, std::string_view path, std::string_view authorization) {
+      return overflow_answer(method, path, authorization);
+    });
+  server_ = std::make_unique<guarded_server>(settings_.connection, *overflow_);
   // Without TCP_NODELAY, Nagle + delayed ACK cap a keep-alive client at
   // about 290 requests/s (dependency notes §4).
   server_->set_tcp_nodelay(true);
-  server_->set_read_timeout(30, 0);
-  server_->set_write_timeout(30, 0);
-  server_->set_keep_alive_timeout(60);
-  server_->set_keep_alive_max_count(100);
   // One byte over the limit is enough to tell "too large" (a 400, as the
   // Go decoder fails) from "exactly at the limit".
   server_->set_payload_max_length(settings_.max_body_bytes + 1);
@@ -89,11 +137,84 @@ http_server::~http_server() {
   stop();
 }
 
+server_gauges http_server::gauges() const {
+  server_gauges g;
+  if (const auto* q = server_->queue()) {
+    g.busy_workers = static_cast<double>(q->busy());
+    g.waiting_connections = static_cast<double>(q->waiting());
+    g.rejected_connections = static_cast<double>(q->rejected());
+  }
+  g.submits_waiting = static_cast<double>(waiting_submits_.load());
+  return g;
+}
+
+// The probes, answered for connections the pool turned away (on the
+// overflow responder's thread); nullopt: the 503.
+std::optional<canned_reply> http_server::overflow_answer(std::string_view method,
+                                                         std::string_view path,
+                                                         std::string_view authorization) {
+  if (method != "GET" && method != "HEAD")
+    return std::nullopt;
+  if (path == "/healthz")
+    return canned_reply{200, "application/json", std::string{health_body}, {}};
+  if (path != "/readyz")
+    return std::nullopt;
+  if (!settings_.open_probes) {
+    auto auth = check_bearer(authorization, settings_.client_tokens);
+    if (auth.failure)
+      return canned_reply{401, "text/plain; charset=utf-8", auth.failure->message + "\n",
+                          {{"WWW-Authenticate", "Bearer"}, {"X-Content-Type-Options", "nosniff"}}};
+  }
+  auto r = client_.ready(std::chrono::milliseconds(1000));
+  return canned_reply{r.ready ? 200 : 503, "application/json", readiness_json(r), {}};
+}
+
 void http_server::install_routes() {
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
     auto started = std::chrono::steady_clock::now();
-    auto where = route_request(req.method, req.path, settings_.enable_self_v1);
     std::string request_id;
+    std::string_view label = "other";
+    std::string client = "-";
+    auto finish = [&] {
+      auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+      metrics_.observe(label, res.status, latency);
+      // Tokens are never logged: the client is named by its token's index.
+      spdlog::info("http endpoint={} method={} path={} status={} request_id={} client={} "
+                   "latency_us={}",
+                   label, req.method, req.path, res.status, request_id, client, latency.count());
+    };
+
+    // 1. Authentication, before the router (reference §1.3).
+    std::optional<std::size_t> identity;
+    auto scope = scope_of(req.method, req.path);
+    if (scope != auth_scope::open && !(settings_.open_probes && is_probe(req.path))) {
+      const auto& tokens =
+        scope == auth_scope::admin ? settings_.admin_tokens : settings_.client_tokens;
+      auto auth = check_bearer(req.get_header_value("Authorization"), tokens);
+      if (auth.failure) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        write_error(res, 401, auth.failure->message);
+        label = "unauthorized";
+        return finish();
+      }
+      if (auth.matched) {
+        identity = *auth.matched + (scope == auth_scope::admin ? admin_identity_base : 0);
+        client = (scope == auth_scope::admin ? "admin#" : "client#") +
+                 std::to_string(*auth.matched);
+      }
+    }
+    // 2. The cheap per-identity budget, before any parsing.
+    if (identity) {
+      if (auto wait = request_budget_.take(*identity)) {
+        metrics_.rate_limited("request");
+        write_rate_limited(res, *wait);
+        return finish();
+      }
+    }
+
+    auto where = route_request(req.method, req.path, settings_.enable_self_v1);
+    label = endpoint_label(where.kind);
     switch (where.kind) {
       case endpoint::rejected:
         if (!where.allow.empty())
@@ -111,7 +232,19 @@ void http_server::install_routes() {
         break;
       }
       case endpoint::metrics:
-        write_error(res, 404, "404 page not found");
+        res.status = 200;
+        res.set_content(metrics_.render(gauges()), "text/plain; version=0.0.4; charset=utf-8");
+        break;
+      case endpoint::admin_certificate:
+        // The reference charges the issuer route to the submit budget.
+        if (identity) {
+          if (auto wait = submit_budget_.take(*identity)) {
+            metrics_.rate_limited("submit");
+            write_rate_limited(res, *wait);
+            break;
+          }
+        }
+        write_error(res, 501, issuer_unsupported);
         break;
       case endpoint::submit: {
         if (req.body.size() > settings_.max_body_bytes) {
@@ -124,9 +257,35 @@ void http_server::install_routes() {
           break;
         }
         auto& cmd = std::get<submit_command>(prepared);
-        cmd.wait_ms = static_cast<std::uint32_t>(settings_.submit_wait.count());
+        auto route_key = cmd.draft.route + ":" + cmd.draft.route_request_id;
+        auto digest = cmd.draft.request_digest;
+        // A dedupe hit signs nothing: it is not charged to the submit budget.
+        bool known = known_.contains(route_key, digest);
+        if (identity && !known) {
+          if (auto wait = submit_budget_.take(*identity)) {
+            metrics_.rate_limited("submit");
+            write_rate_limited(res, *wait);
+            break;
+          }
+        }
+        // Bounded waiting: beyond the cap a submit answers its job's state
+        // at once instead of holding a worker until the job settles.
+        bool may_wait = waiting_submits_.fetch_add(1) < settings_.max_waiting_submits;
+        cmd.wait_ms = may_wait ? static_cast<std::uint32_t>(settings_.submit_wait.count()) : 0;
         auto reply = client_.submit(std::move(cmd), settings_.submit_wait + settings_.node_timeout);
+        waiting_submits_.fetch_sub(1);
         request_id = reply.result.request_id;
+        if (reply.code == reply_code::ok) {
+          if (known)
+            metrics_.dedupe_hit();
+          else
+            known_.remember(route_key, digest);
+        } else if (reply.code == reply_code::bad_request && reply.message == conflict_message) {
+          metrics_.conflict();
+        } else if (reply.code == reply_code::unavailable &&
+                   reply.message.find(" is poisoned") != std::string::npos) {
+          metrics_.poisoned_refusal();
+        }
         write_reply(res, reply);
         break;
       }
@@ -146,15 +305,22 @@ void http_server::install_routes() {
         }
         auto& cmd = std::get<poll_command>(prepared);
         request_id = cmd.request_id;
-        write_reply(res, client_.poll(std::move(cmd), settings_.node_timeout));
+        if (identity) {
+          if (auto wait = poll_budget_.take(*identity)) {
+            metrics_.rate_limited("poll");
+            write_rate_limited(res, *wait);
+            break;
+          }
+        }
+        auto reply = client_.poll(std::move(cmd), settings_.node_timeout);
+        // Polling a settled job costs the node one lookup: refunded.
+        if (identity && reply.code == reply_code::ok && is_terminal(reply.result))
+          poll_budget_.refund(*identity);
+        write_reply(res, reply);
         break;
       }
     }
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - started)
-                    .count();
-    spdlog::info("http method={} path={} status={} request_id={} latency_us={}", req.method,
-                 req.path, res.status, request_id, micros);
+    finish();
   };
   // Every method reaches one dispatcher, so 405s follow the reference's
   // rules rather than httplib's (HEAD is served by the GET handler).
@@ -174,6 +340,9 @@ void http_server::install_routes() {
 
 std::variant<int, std::string> http_server::start(int port) {
   const auto& host = settings_.listen_address;
+  if (auto err = check_listen_tokens(host, !settings_.client_tokens.empty(),
+                                     !settings_.admin_tokens.empty()))
+    return *err;
   int bound = port;
   if (port == 0)
     bound = server_->bind_to_any_port(host);

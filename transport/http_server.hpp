@@ -1,30 +1,57 @@
 // The HTTP surface of the reference (§1) on cpp-httplib: routes, methods,
-// status codes and plain-text errors, in front of the node's typed API.
+// status codes and plain-text errors, in front of the node's typed API;
+// plus bearer auth (§1.3), per-token rate limits, bounded concurrency,
+// /readyz, /metrics and structured request logs.
 #pragma once
 
+#include "transport/guarded_server.hpp"
+#include "transport/http_metrics.hpp"
+#include "transport/known_submissions.hpp"
 #include "transport/node_client.hpp"
+#include "transport/rate_limiter.hpp"
 #include "transport/request_pipeline.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
-
-namespace httplib {
-class Server;
-}
+#include <vector>
 
 namespace covsigner::transport {
+
+/// Budgets per client identity (one bearer token). Enforced only when
+/// tokens are configured: without them there is no client identity to
+/// budget (loopback-only setups). per_minute 0 disables a budget.
+struct rate_limit_settings {
+  rate_budget requests{6000, 200}; // any authenticated request, before parsing
+  rate_budget submit{5, 5};        // new submits and the admin route (reference §1.4)
+  rate_budget poll{60, 60};        // polls of jobs not yet terminal (reference §1.4)
+};
 
 struct http_settings {
   std::string listen_address = "127.0.0.1";
   bool enable_self_v1 = false;
-  std::size_t workers = 64;                     // threads; one per open connection
-  std::size_t max_body_bytes = 2u << 20;        // 2 MiB, reference §1.1
-  std::chrono::milliseconds submit_wait{25000}; // then answer PENDING
+  std::size_t workers = 64;                      // threads; one per open connection
+  std::size_t max_body_bytes = 2u << 20;         // 2 MiB, reference §1.1
+  std::chrono::milliseconds submit_wait{25000};  // then answer PENDING
   std::chrono::milliseconds node_timeout{30000}; // bound on any other node call
+  /// Submits that may wait for their job to settle at once; beyond, a
+  /// submit answers its job's current state (PENDING) at once. 0: workers/2.
+  std::size_t max_waiting_submits = 0;
+  /// Client tokens (several: several identities with their own budgets) and
+  /// the admin token(s); trimmed, none empty. Empty list: no check.
+  std::vector<std::string> client_tokens;
+  std::vector<std::string> admin_tokens;
+  /// Serve /readyz and /metrics without the client token.
+  bool open_probes = false;
+  rate_limit_settings limits;
+  /// Timeouts (reference §1.1), keep-alive and admission bounds. The
+  /// admission worker count is taken from `workers`.
+  connection_settings connection;
   request_policy policy;
 };
 
@@ -35,19 +62,31 @@ public:
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
-  /// Binds `settings.listen_address:port` (port 0: any free port) and serves
-  /// on a thread of its own. Returns the bound port, or an error naming it.
+  /// Checks the listen address against the tokens (reference §1.3), binds
+  /// `settings.listen_address:port` (port 0: any free port) and serves on a
+  /// thread of its own. Returns the bound port, or the error.
   std::variant<int, std::string> start(int port);
 
   /// Stops accepting, lets the workers finish their requests, joins.
   void stop();
 
 private:
+  struct answer;
   void install_routes();
+  std::optional<canned_reply> overflow_answer(std::string_view method, std::string_view path,
+                                              std::string_view authorization);
+  server_gauges gauges() const;
 
   node_client& client_;
   http_settings settings_;
-  std::unique_ptr<httplib::Server> server_;
+  http_metrics metrics_;
+  known_submissions known_;
+  rate_limiter request_budget_;
+  rate_limiter submit_budget_;
+  rate_limiter poll_budget_;
+  std::atomic<std::size_t> waiting_submits_{0};
+  std::unique_ptr<overflow_responder> overflow_;
+  std::unique_ptr<guarded_server> server_;
   std::thread listener_;
 };
 

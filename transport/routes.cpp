@@ -8,6 +8,7 @@ constexpr std::string_view not_found_body = "404 page not found";
 constexpr std::string_view v1_prefix = "/v1/";
 constexpr std::string_view requests_suffix = "/signer/requests";
 constexpr std::string_view poll_suffix = ":poll";
+constexpr std::string_view admin_certificates_path = "/v1/admin/signer-approval-certificates";
 
 routed reject(int status, std::string_view body, std::string allow = {}) {
   routed r;
@@ -73,6 +74,11 @@ routed route_request(std::string_view method, std::string_view path, bool self_v
     if (!is_get_or_head(method))
       return reject(405, "Method Not Allowed", "GET, HEAD");
     return accept(endpoint::metrics);
+  }
+  if (path == admin_certificates_path) {
+    if (method != "POST")
+      return reject(405, "Method Not Allowed", "POST");
+    return accept(endpoint::admin_certificate);
   }
   if (!path.starts_with(v1_prefix))
     return reject(404, not_found_body);

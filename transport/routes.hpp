@@ -15,6 +15,7 @@ enum class endpoint {
   submit,    // POST /v1/{route}/signer/requests
   poll_body, // POST /v1/{route}/signer/requests:poll
   poll_path, // POST /v1/{route}/signer/requests/{requestId}:poll
+  admin_certificate, // POST /v1/admin/signer-approval-certificates
   rejected,  // `status`, `allow` and `body` say how to answer
 };
 

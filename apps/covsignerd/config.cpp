@@ -14,14 +14,40 @@ covsignerd_config::covsignerd_config() {
     .add(eip712_chain_id, "eip712-chain-id", "EIP-712 domain chainId of approvals (default: 0)")
     .add(eip712_salt, "eip712-salt",
          "EIP-712 domain salt, 0x + 64 hex (default: empty = keccak256(\"tBTC Covenant "
-         "Artifact Approval Domain v2\"))");
+         "Artifact Approval Domain v2\"))")
+    .add(auth_token_file, "auth-token-file",
+         "file with the client bearer token(s), one per line; or set COVSIGNER_AUTH_TOKEN "
+         "(default: none = no auth, loopback only)")
+    .add(admin_auth_token_file, "admin-auth-token-file",
+         "file with the admin bearer token for /v1/admin/; or set COVSIGNER_ADMIN_AUTH_TOKEN "
+         "(default: none)");
   opt_group{custom_options_, "store"}.add(
     store_sync, "sync",
     "group: writes share fsync rounds; per-job: one write at a time (default: group)");
   opt_group{custom_options_, "http"}
     .add(http_workers, "workers", "HTTP worker threads, one per open connection (default: 64)")
     .add(submit_wait_ms, "submit-wait-ms",
-         "how long a submit waits for a settled job before answering PENDING (default: 25000)");
+         "how long a submit waits for a settled job before answering PENDING (default: 25000)")
+    .add(http_max_waiting_submits, "max-waiting-submits",
+         "submits that may wait for their job at once; beyond, PENDING at once (default: 0 = "
+         "workers/2)")
+    .add(http_max_waiting_connections, "max-waiting-connections",
+         "connections that may wait up to 1 s for a worker; beyond, 503 (default: 32)")
+    .add(http_keep_alive_max_requests, "keep-alive-max-requests",
+         "requests per keep-alive connection before it closes (default: 100)")
+    .add(http_open_probes, "open-probes",
+         "serve /readyz and /metrics without the client token (default: false)");
+  opt_group{custom_options_, "rate-limit"}
+    .add(rate_requests_per_minute, "requests-per-minute",
+         "per client token: any request, before parsing; 0 = unlimited (default: 6000)")
+    .add(rate_request_burst, "request-burst", "per client token (default: 200)")
+    .add(rate_submit_per_minute, "submit-per-minute",
+         "per client token: new submits and the admin route; dedupe hits are free; 0 = "
+         "unlimited (default: 5)")
+    .add(rate_submit_burst, "submit-burst", "per client token (default: 5)")
+    .add(rate_poll_per_minute, "poll-per-minute",
+         "per client token: polls; polls of settled jobs are free; 0 = unlimited (default: 60)")
+    .add(rate_poll_burst, "poll-burst", "per client token (default: 60)");
   opt_group{custom_options_, "sessions"}.add(sessions_max_in_flight, "max-in-flight",
                                              "signing sessions at once (default: 64)");
   opt_group{custom_options_, "shutdown"}.add(

@@ -21,10 +21,25 @@ struct covsignerd_config : caf::actor_system_config {
   std::uint64_t eip712_chain_id = 0;
   std::string eip712_salt; // empty: the default salt
 
+  // Token files (one token per line); the tokens themselves may also come
+  // from COVSIGNER_AUTH_TOKEN / COVSIGNER_ADMIN_AUTH_TOKEN, never argv.
+  std::string auth_token_file;
+  std::string admin_auth_token_file;
+
   // Ours.
   std::string store_sync = "group";
   std::size_t http_workers = 64;
   std::size_t submit_wait_ms = 25000;
+  std::size_t http_max_waiting_submits = 0;    // 0: workers / 2
+  std::size_t http_max_waiting_connections = 32;
+  std::size_t http_keep_alive_max_requests = 100;
+  bool http_open_probes = false;
+  double rate_requests_per_minute = 6000;
+  double rate_request_burst = 200;
+  double rate_submit_per_minute = 5;
+  double rate_submit_burst = 5;
+  double rate_poll_per_minute = 60;
+  double rate_poll_burst = 60;
   std::size_t sessions_max_in_flight = 64;
   std::size_t shutdown_grace_ms = 10000;
 

@@ -3,12 +3,15 @@
 #include "config.hpp"
 #include "messages/type_ids.hpp"
 #include "transport/http_server.hpp"
+#include "transport/auth.hpp"
+#include "transport/token_source.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <pthread.h>
 
@@ -22,6 +25,11 @@ std::variant<persistence::sync_mode, std::string> parse_sync(const std::string& 
   if (s == "per-job")
     return persistence::sync_mode::per_job;
   return "invalid --store.sync [" + s + "]: expected group or per-job";
+}
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
 }
 
 int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
@@ -39,6 +47,28 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
     std::cerr << "invalid --eip712-salt [" << cfg.eip712_salt << "]: expected 0x + 64 hex\n";
     return 1;
   }
+  // Tokens are read before anything starts: a bad token source, or a
+  // non-loopback address without tokens, stops here (reference §7.3 order).
+  auto client_tokens = transport::load_tokens(
+    "COVSIGNER_AUTH_TOKEN", env_or_empty("COVSIGNER_AUTH_TOKEN"), cfg.auth_token_file);
+  auto admin_tokens =
+    transport::load_tokens("COVSIGNER_ADMIN_AUTH_TOKEN", env_or_empty("COVSIGNER_ADMIN_AUTH_TOKEN"),
+                           cfg.admin_auth_token_file);
+  for (auto* tokens : {&client_tokens, &admin_tokens})
+    if (auto* err = std::get_if<std::string>(tokens)) {
+      std::cerr << "invalid covenant signer token configuration: " << *err << "\n";
+      return 1;
+    }
+  transport::http_settings http;
+  http.client_tokens = std::get<std::vector<std::string>>(client_tokens);
+  http.admin_tokens = std::get<std::vector<std::string>>(admin_tokens);
+  if (cfg.port != 0) {
+    if (auto err = transport::check_listen_tokens(cfg.listen_address, !http.client_tokens.empty(),
+                                                  !http.admin_tokens.empty())) {
+      std::cerr << *err << "\n";
+      return 1;
+    }
+  }
   caf::actor_system system{cfg};
 
   actors::node_options options;
@@ -55,11 +85,17 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   spdlog::info("{}", node.load_summary);
 
   transport::node_client client{system, node.node};
-  transport::http_settings http;
   http.listen_address = cfg.listen_address;
   http.enable_self_v1 = cfg.enable_self_v1;
   http.workers = cfg.http_workers;
   http.submit_wait = std::chrono::milliseconds(cfg.submit_wait_ms);
+  http.max_waiting_submits = cfg.http_max_waiting_submits;
+  http.connection.admission.max_waiting = cfg.http_max_waiting_connections;
+  http.connection.keep_alive_max_requests = cfg.http_keep_alive_max_requests;
+  http.open_probes = cfg.http_open_probes;
+  http.limits.requests = {cfg.rate_requests_per_minute, cfg.rate_request_burst};
+  http.limits.submit = {cfg.rate_submit_per_minute, cfg.rate_submit_burst};
+  http.limits.poll = {cfg.rate_poll_per_minute, cfg.rate_poll_burst};
   http.policy.normalize.domain = {cfg.eip712_chain_id, *salt};
   transport::http_server server{client, http};
   if (cfg.port != 0) {
@@ -69,8 +105,10 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
       actors::stop_node(system, node);
       return 1;
     }
-    spdlog::info("enabled covenant signer provider endpoint on [{}:{}] self_v1=[{}] data_dir=[{}]",
-                 cfg.listen_address, std::get<int>(bound), cfg.enable_self_v1, cfg.data_dir);
+    spdlog::info("enabled covenant signer provider endpoint on [{}:{}] auth=[{}] admin_auth=[{}] "
+                 "self_v1=[{}] data_dir=[{}]",
+                 cfg.listen_address, std::get<int>(bound), !http.client_tokens.empty(),
+                 !http.admin_tokens.empty(), cfg.enable_self_v1, cfg.data_dir);
   } else {
     spdlog::info("HTTP disabled (port 0); data_dir=[{}]", cfg.data_dir);
   }

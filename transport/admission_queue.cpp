@@ -1,0 +1,108 @@
+#include "transport/admission_queue.hpp"
+
+namespace covsigner::transport {
+
+namespace {
+thread_local bool reject_mode = false;
+}
+
+admission_queue::admission_queue(admission_settings settings) : settings_(settings) {
+  if (settings_.workers == 0)
+    settings_.workers = 1;
+  threads_.reserve(settings_.workers);
+  for (std::size_t i = 0; i < settings_.workers; ++i)
+    threads_.emplace_back([this] { work(); });
+  janitor_ = std::thread([this] { expire_waiting(); });
+}
+
+admission_queue::~admission_queue() {
+  shutdown();
+}
+
+bool admission_queue::rejecting() {
+  return reject_mode;
+}
+
+void admission_queue::reject(std::function<void()>& fn) {
+  reject_mode = true;
+  fn();
+  reject_mode = false;
+}
+
+void admission_queue::enqueue(std::function<void()> fn) {
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!stopping_ && (jobs_.size() < idle_ || jobs_.size() < settings_.max_waiting)) {
+      jobs_.push_back({std::move(fn), std::chrono::steady_clock::now()});
+      waiting_.store(jobs_.size() > idle_ ? jobs_.size() - idle_ : 0, std::memory_order_relaxed);
+      lock.unlock();
+      ready_.notify_one();
+      return;
+    }
+  }
+  // Full: answer on the accepting thread; reject mode only hands the socket
+  // to the overflow responder, it never blocks.
+  rejected_.fetch_add(1, std::memory_order_relaxed);
+  reject(fn);
+}
+
+void admission_queue::work() {
+  for (;;) {
+    std::function<void()> fn;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      ++idle_;
+      ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty())
+        return; // stopping
+      fn = std::move(jobs_.front().fn);
+      jobs_.pop_front();
+      waiting_.store(jobs_.size() > idle_ ? jobs_.size() - idle_ : 0, std::memory_order_relaxed);
+      busy_.fetch_add(1, std::memory_order_relaxed);
+    }
+    fn();
+    busy_.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+// A connection that waited longer than max_wait for a worker is turned away
+// rather than left hanging.
+void admission_queue::expire_waiting() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    janitor_wake_.wait_for(lock, std::chrono::milliseconds(50));
+    auto limit = std::chrono::steady_clock::now() - settings_.max_wait;
+    while (!jobs_.empty() && jobs_.front().since < limit) {
+      auto fn = std::move(jobs_.front().fn);
+      jobs_.pop_front();
+      waiting_.store(jobs_.size() > idle_ ? jobs_.size() - idle_ : 0, std::memory_order_relaxed);
+      lock.unlock();
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      reject(fn);
+      lock.lock();
+    }
+  }
+}
+
+void admission_queue::shutdown() {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (stopping_)
+      return;
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  janitor_wake_.notify_all();
+  // Workers finish what they hold and drain the queue (the server socket is
+  // closed, so each drained task closes its connection quickly).
+  for (auto& t : threads_)
+    t.join();
+  janitor_.join();
+  std::lock_guard<std::mutex> guard(mutex_);
+  for (auto& job : jobs_)
+    reject(job.fn);
+  jobs_.clear();
+}
+
+} // namespace covsigner::transport

@@ -1,0 +1,78 @@
+// The HTTP server's worker pool with a bound. cpp-httplib hands every
+// accepted connection to TaskQueue::enqueue, which returns nothing, and its
+// own ThreadPool queues without limit: under a flood, clients would wait
+// forever. This queue admits a connection to a worker when one is free,
+// lets a few wait briefly, and turns the rest away: it runs their task in
+// "reject" mode (see rejecting()), which the server answers with a 503 from
+// a thread of its own instead of a worker.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace covsigner::transport {
+
+struct admission_settings {
+  std::size_t workers = 64;
+  std::size_t max_waiting = 32;                // connections waiting for a worker
+  std::chrono::milliseconds max_wait{1000};    // then they are turned away
+  std::size_t reserve = 8; // busy >= workers - reserve: "under pressure"
+};
+
+class admission_queue final : public httplib::TaskQueue {
+public:
+  explicit admission_queue(admission_settings settings);
+  ~admission_queue() override;
+
+  void enqueue(std::function<void()> fn) override;
+  void shutdown() override;
+
+  /// True while the current thread runs a task in reject mode.
+  static bool rejecting();
+
+  /// Workers holding a connection (serving or waiting on keep-alive).
+  std::size_t busy() const { return busy_.load(std::memory_order_relaxed); }
+
+  /// Few free workers left: keep-alive connections should close after their
+  /// current response, idle ones at once.
+  bool under_pressure() const {
+    return busy() + settings_.reserve >= settings_.workers || waiting() > 0;
+  }
+
+  std::size_t waiting() const { return waiting_.load(std::memory_order_relaxed); }
+  std::size_t rejected() const { return rejected_.load(std::memory_order_relaxed); }
+
+private:
+  struct pending {
+    std::function<void()> fn;
+    std::chrono::steady_clock::time_point since;
+  };
+
+  void work();
+  void expire_waiting();
+  static void reject(std::function<void()>& fn);
+
+  admission_settings settings_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable janitor_wake_;
+  std::deque<pending> jobs_;
+  std::size_t idle_ = 0;
+  bool stopping_ = false;
+  std::atomic<std::size_t> busy_{0};
+  std::atomic<std::size_t> waiting_{0};
+  std::atomic<std::size_t> rejected_{0};
+  std::vector<std::thread> threads_;
+  std::thread janitor_;
+};
+
+} // namespace covsigner::transport

@@ -1,0 +1,85 @@
+#include "transport/http_metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+namespace covsigner::transport {
+
+namespace {
+
+std::size_t endpoint_index(std::string_view endpoint) {
+  for (std::size_t i = 0; i < http_metrics::endpoints.size(); ++i)
+    if (http_metrics::endpoints[i] == endpoint)
+      return i;
+  return http_metrics::endpoints.size() - 2; // "other"
+}
+
+prometheus::Gauge* gauge(prometheus::Registry& registry, const std::string& name,
+                         const std::string& help) {
+  return &prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
+}
+
+prometheus::Counter* counter(prometheus::Registry& registry, const std::string& name,
+                             const std::string& help) {
+  return &prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
+}
+
+} // namespace
+
+http_metrics::http_metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  auto& r = *registry_;
+  requests_ = &prometheus::BuildCounter()
+                 .Name("covsigner_http_requests_total")
+                 .Help("HTTP requests answered, by endpoint and status code")
+                 .Register(r);
+  auto& latency = prometheus::BuildHistogram()
+                    .Name("covsigner_http_request_duration_seconds")
+                    .Help("Time from routing to the answer, by endpoint")
+                    .Register(r);
+  const prometheus::Histogram::BucketBoundaries buckets{
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+    0.5,    1,       2.5,    5,     10,     25};
+  for (std::size_t i = 0; i < endpoints.size(); ++i)
+    latency_[i] = &latency.Add({{"endpoint", std::string{endpoints[i]}}}, buckets);
+  dedupe_hits_ = counter(r, "covsigner_submit_dedupe_hits_total",
+                         "Submits answered with an existing job (same routeRequestId and digest)");
+  conflicts_ = counter(r, "covsigner_submit_conflicts_total",
+                       "Submits refused: routeRequestId exists with a different payload");
+  poisoned_refusals_ = counter(r, "covsigner_submit_poisoned_refusals_total",
+                               "Submits refused because their route key is poisoned");
+  rate_limited_ = &prometheus::BuildCounter()
+                     .Name("covsigner_http_rate_limited_total")
+                     .Help("Requests answered 429, by budget (request, submit, poll)")
+                     .Register(r);
+  busy_workers_ = gauge(r, "covsigner_http_busy_workers", "HTTP workers holding a connection");
+  waiting_connections_ = gauge(r, "covsigner_http_waiting_connections",
+                               "Accepted connections waiting for a free worker");
+  rejected_connections_ = gauge(r, "covsigner_http_rejected_connections",
+                                "Connections turned away (503) because no worker was free");
+  submits_waiting_ =
+    gauge(r, "covsigner_http_submits_waiting", "Submits waiting for their job to settle");
+}
+
+void http_metrics::observe(std::string_view endpoint, int status,
+                           std::chrono::microseconds latency) {
+  requests_->Add({{"endpoint", std::string{endpoint}}, {"status", std::to_string(status)}})
+    .Increment();
+  latency_[endpoint_index(endpoint)]->Observe(static_cast<double>(latency.count()) / 1e6);
+}
+
+void http_metrics::rate_limited(std::string_view budget) {
+  rate_limited_->Add({{"budget", std::string{budget}}}).Increment();
+}
+
+std::string http_metrics::render(const server_gauges& g) {
+  busy_workers_->Set(g.busy_workers);
+  waiting_connections_->Set(g.waiting_connections);
+  rejected_connections_->Set(g.rejected_connections);
+  submits_waiting_->Set(g.submits_waiting);
+  std::ostringstream out;
+  prometheus::TextSerializer{}.Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+} // namespace covsigner::transport

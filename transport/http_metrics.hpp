@@ -1,0 +1,62 @@
+// Prometheus metrics of the HTTP surface (prometheus-cpp), rendered in the
+// text exposition format for GET /metrics.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace covsigner::transport {
+
+/// What /metrics reports about the HTTP server itself, read at scrape time.
+struct server_gauges {
+  double busy_workers = 0;
+  double waiting_connections = 0;
+  double rejected_connections = 0; // since start
+  double submits_waiting = 0;
+};
+
+class http_metrics {
+public:
+  /// Endpoint label values, one per handler kind.
+  static constexpr std::array<std::string_view, 9> endpoints{
+    "healthz", "readyz", "metrics", "submit", "poll", "poll_path", "admin_certificate",
+    "other", "unauthorized"};
+
+  http_metrics();
+
+  /// One answered request: counts it by endpoint and status, and observes
+  /// its latency.
+  void observe(std::string_view endpoint, int status, std::chrono::microseconds latency);
+
+  void dedupe_hit() { dedupe_hits_->Increment(); }
+  void conflict() { conflicts_->Increment(); }
+  void poisoned_refusal() { poisoned_refusals_->Increment(); }
+  void rate_limited(std::string_view budget);
+
+  /// The text exposition of every metric, with `gauges` as of now.
+  std::string render(const server_gauges& gauges);
+
+private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* requests_;
+  std::array<prometheus::Histogram*, endpoints.size()> latency_{};
+  prometheus::Counter* dedupe_hits_;
+  prometheus::Counter* conflicts_;
+  prometheus::Counter* poisoned_refusals_;
+  prometheus::Family<prometheus::Counter>* rate_limited_;
+  prometheus::Gauge* busy_workers_;
+  prometheus::Gauge* waiting_connections_;
+  prometheus::Gauge* rejected_connections_;
+  prometheus::Gauge* submits_waiting_;
+};
+
+} // namespace covsigner::transport
