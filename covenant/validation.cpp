@@ -65,23 +65,23 @@ std::optional<input_error> check_identity_and_shape(const route_submit_request& 
 
 // Step 7 (§5.7): only for MIGRATION.
 std::optional<input_error> check_plan_quote(const route_submit_request& r,
-                                            const validation_policy& policy) {
+                                            const validation_policy& policy, bool poll) {
   if (r.resolved_action() != action_migration)
     return std::nullopt;
   const bool roots_configured = !policy.roots.quote.empty();
   if (!r.migration_plan_quote) {
-    if (roots_configured && !policy.poll)
+    if (roots_configured && !poll)
       return input_error{
           "request.migrationPlanQuote is required when migrationPlanQuoteTrustRoots are "
           "configured"};
     return std::nullopt;
   }
-  if (!policy.poll && !roots_configured)
+  if (!poll && !roots_configured)
     return input_error{"request.migrationPlanQuote verification requires configured trust roots"};
   auto normalized = normalize_plan_quote(r, *r.migration_plan_quote);
   if (auto* e = std::get_if<input_error>(&normalized))
     return *e;
-  if (policy.poll)
+  if (poll)
     return std::nullopt;
   return verify_plan_quote(std::get<plan_quote>(normalized), policy.roots.quote, policy.now);
 }
@@ -222,9 +222,13 @@ std::optional<input_error> verify_approval_signatures(const approval_envelope& e
   return std::nullopt;
 }
 
-validation_result validate_route_request(const route_submit_request& r,
-                                         std::string_view endpoint_route,
-                                         const validation_policy& policy) {
+namespace {
+
+// The rule chain; `poll` and `pinned_eth` override the policy's fields so
+// the entry points need not copy the policy.
+validation_result validate_chain(const route_submit_request& r, std::string_view endpoint_route,
+                                 const validation_policy& policy, bool poll,
+                                 std::string_view pinned_eth) {
   if (auto e = check_identity_and_shape(r, endpoint_route))
     return input(*e);
   if (auto e = check_action_destination(r))
@@ -232,11 +236,11 @@ validation_result validate_route_request(const route_submit_request& r,
   if (auto e = check_transaction_plan(
           r, r.migration_transaction_plan ? &*r.migration_transaction_plan : nullptr))
     return input(*e);
-  if (auto e = check_plan_quote(r, policy))
+  if (auto e = check_plan_quote(r, policy, poll))
     return input(*e);
   if (!r.artifact_approvals)
     return input("request.artifactApprovals is required");
-  if (!policy.poll && policy.verifier_configured && !r.signer_approval)
+  if (!poll && policy.verifier_configured && !r.signer_approval)
     return input(
         "request.signerApproval is required when the signer approval verifier is configured");
 
@@ -250,11 +254,10 @@ validation_result validate_route_request(const route_submit_request& r,
     return input(*e);
   const auto& keys = std::get<template_keys>(keys_or);
 
-  std::string depositor_eth = lower_hex(policy.pinned_depositor_eth_address);
+  std::string depositor_eth = poll ? lower_hex(pinned_eth) : std::string();
   std::string depositor_key_hex = keys.depositor;
   std::string custodian_key_hex = keys.custodian;
-  if (!policy.poll) {
-    depositor_eth.clear();
+  if (!poll) {
     const auto scope = request_trust_root_scope(r);
     auto d = pin_key("depositorPublicKey", "depositorTrustRoots", policy.roots.depositor, scope,
                      keys.depositor);
@@ -299,7 +302,7 @@ validation_result validate_route_request(const route_submit_request& r,
                               std::string(height_unavailable_message)};
     if (certificate_expired(*policy.current_height, *approvals.certificate->end_block))
       return input("signer approval certificate has expired");
-    if (!policy.poll) {
+    if (!poll) {
       if (!policy.verifier_configured)
         return input("request.signerApproval cannot be verified by this signer deployment");
       verification_due = true;
@@ -317,16 +320,22 @@ validation_result validate_route_request(const route_submit_request& r,
   return out;
 }
 
+} // namespace
+
+validation_result validate_route_request(const route_submit_request& request,
+                                         std::string_view endpoint_route,
+                                         const validation_policy& policy) {
+  return validate_chain(request, endpoint_route, policy, policy.poll,
+                        policy.pinned_depositor_eth_address);
+}
+
 validation_result validate_submit(const submit_input& in, std::string_view endpoint_route,
                                   const validation_policy& policy) {
   if (in.route_request_id.empty())
     return input("routeRequestId is required");
   if (in.stage != stage_signer_coordination)
     return input("stage must be SIGNER_COORDINATION");
-  validation_policy submit = policy;
-  submit.poll = false;
-  submit.pinned_depositor_eth_address.clear();
-  return validate_route_request(in.request, endpoint_route, submit);
+  return validate_chain(in.request, endpoint_route, policy, false, {});
 }
 
 validation_result validate_poll(const poll_input& in, std::string_view endpoint_route,
@@ -337,9 +346,8 @@ validation_result validate_poll(const poll_input& in, std::string_view endpoint_
     return input("routeRequestId is required");
   if (in.stage != stage_signer_coordination)
     return input("stage must be SIGNER_COORDINATION");
-  validation_policy poll = policy;
-  poll.poll = true;
-  return validate_route_request(in.request, endpoint_route, poll);
+  return validate_chain(in.request, endpoint_route, policy, true,
+                        policy.pinned_depositor_eth_address);
 }
 
 } // namespace covsigner::covenant

@@ -762,3 +762,26 @@ TEST(ValidationQuote, PollIgnoresFreshnessAndTrustRoots) {
   r.migration_plan_quote->quote_id = "cmdq_tampered"; // signature is not checked on Poll
   accepted(cv::validate_poll(poll_of(r), "qc_v1", {}));
 }
+
+// With an ETH identity pinned the D signature must be a 65-byte low-S
+// recoverable signature (reference §5.3); C still uses plain secp256k1.
+TEST(ValidationEthIdentity, PinnedDepositorSignatureForm) {
+  auto r = vector_request("self_v1");
+  const auto p = eth_pinned(r);
+  // A DER signature by the template key is not enough once ETH is pinned.
+  EXPECT_EQ(submit_error(r, p),
+            "request.artifactApprovals.approvals[0].signature must be a 65-byte Ethereum "
+            "signature");
+  // v = 0/1 is accepted like 27/28.
+  auto sig = cr::sign_recoverable(eth_key(), approval_digest(r, {}));
+  (*r.artifact_approvals->approvals)[0].signature = cr::to_0x_hex(sig);
+  (*r.artifact_signatures)[0] = cr::to_0x_hex(sig);
+  accepted(cv::validate_submit(submit_of(r), "self_v1", p));
+  // v = 29 is not a recovery id the reference accepts.
+  sig[64] = 29;
+  (*r.artifact_approvals->approvals)[0].signature = cr::to_0x_hex(sig);
+  (*r.artifact_signatures)[0] = cr::to_0x_hex(sig);
+  EXPECT_EQ(submit_error(r, p),
+            "request.artifactApprovals.approvals[0].signature must be a 65-byte Ethereum "
+            "signature");
+}
