@@ -785,3 +785,18 @@ TEST(ValidationEthIdentity, PinnedDepositorSignatureForm) {
             "request.artifactApprovals.approvals[0].signature must be a 65-byte Ethereum "
             "signature");
 }
+
+// Approval keys must be 33-byte compressed points on the curve (§5.3).
+TEST(ValidationSubmit, RejectsTemplateKeyOffTheCurve) {
+  auto r = vector_request("qc_v1");
+  for (auto& [key, value] : r.script_template->members)
+    if (key == "custodianPublicKey")
+      value.text = "0x02" + std::string(64, 'f'); // x >= p: no such point
+  EXPECT_EQ(submit_error(r),
+            "request.scriptTemplate.custodianPublicKey must be a compressed secp256k1 public key");
+  r = vector_request("qc_v1");
+  for (auto& [key, value] : r.script_template->members)
+    if (key == "template")
+      value.text = "self_v1";
+  EXPECT_EQ(submit_error(r), "request.scriptTemplate.template must be qc_v1");
+}
