@@ -4,6 +4,7 @@
 
 #include "covenant/wallet.hpp"
 
+#include <caf/error.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/none.hpp>
@@ -95,16 +96,24 @@ typename Inspector::result_type inspect(Inspector& f, outpoint_reply& x) {
            x.cause);
 }
 
-/// A reader's circuit breaker, for /readyz and /metrics.
+/// A reader's circuit breaker and supervision, for /readyz and /metrics.
+/// `state` is the breaker's (closed | open | half_open), or "failed" when
+/// the reader crashed more often than its restart budget allows and is no
+/// longer restarted: the node must then report not ready.
 struct breaker_status {
   std::string source;
-  std::string state; // closed | open | half_open
-  std::uint64_t failures = 0;
+  std::string state;
+  std::uint64_t failures = 0;  // calls that failed or timed out, since start
+  std::uint64_t rejected = 0;  // calls refused by the open breaker (fast fail)
+  std::uint64_t in_flight = 0; // backend calls started and not yet answered
+  std::uint64_t restarts = 0;  // restarts by the supervisor, since start
+  std::string cause;           // state == "failed": why
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, breaker_status& x) {
-  return f(caf::meta::type_name("breaker_status"), x.source, x.state, x.failures);
+  return f(caf::meta::type_name("breaker_status"), x.source, x.state, x.failures, x.rejected,
+           x.in_flight, x.restarts, x.cause);
 }
 
 } // namespace covsigner::messages

@@ -10,11 +10,19 @@
 
 namespace covsigner::messages {
 
+/// Bridge-only read: `wallets(bytes20)` without the registry (members_ids_hash
+/// stays empty, registry_unavailable_cause says it was not requested).
+using bridge_only_atom = caf::atom_constant<caf::atom("bridgeonly")>;
+
 /// Bridge `wallets(bytes20)` (a required source). The argument is the
-/// wallet public key hash as 0x-hex. GetWallet: this actor also asks the
-/// registry reader, best effort, and fills members_ids_hash or its cause.
+/// wallet public key hash as 0x-hex (an invalid argument is answered with
+/// caf::sec::invalid_argument). GetWallet (wallet_atom): this actor also
+/// asks the registry reader, best effort and with its own timeout, and fills
+/// members_ids_hash or registry_unavailable_cause. Bridge failure:
+/// code unavailable; no such wallet: code not_found; never an empty reply.
 using bridge_reader_actor = caf::typed_actor<
   caf::replies_to<wallet_atom, std::string>::with<wallet_reply>,
+  caf::replies_to<bridge_only_atom, std::string>::with<wallet_reply>,
   caf::replies_to<status_atom>::with<breaker_status>>;
 
 /// Wallet Registry `getWallet(bytes32)` (best effort). Argument: the ECDSA

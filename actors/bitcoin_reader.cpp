@@ -1,0 +1,75 @@
+#include "actors/bitcoin_reader.hpp"
+
+namespace covsigner::actors {
+
+using namespace messages;
+
+bitcoin_reader_impl::behavior_type
+bitcoin_reader(bitcoin_reader_impl::stateful_pointer<bitcoin_reader_state> self,
+               std::shared_ptr<chain::bitcoin_source> source, reader_settings settings) {
+  self->state.core.init("Bitcoin", settings);
+  self->state.source = std::move(source);
+  self->set_exception_handler([self](std::exception_ptr& ep) -> caf::error {
+    auto cause = crash_cause(self->state.core.source, ep);
+    self->state.core.fail_all(cause);
+    return caf::make_error(caf::sec::runtime_error, cause);
+  });
+  return {
+    [self](outpoint_atom, const std::string& txid_hex) -> caf::result<outpoint_reply> {
+      auto txid = crypto::fixed_from_0x_hex<32>(txid_hex);
+      if (!txid)
+        return caf::make_error(caf::sec::invalid_argument,
+                               "txid must be 0x-hex of 32 bytes: " + txid_hex);
+      auto promise = self->make_response_promise<outpoint_reply>();
+      auto src = self->state.source;
+      guarded_call<chain::bitcoin_transaction>(
+        self, self->state.core, [src, txid = *txid] { return src->transaction(txid); },
+        [promise](chain::read_result<chain::bitcoin_transaction> r) mutable {
+          outpoint_reply reply;
+          reply.code = r.code == chain::read_code::ok          ? chain_code::ok
+                       : r.code == chain::read_code::not_found ? chain_code::not_found
+                                                               : chain_code::unavailable;
+          reply.transaction_hex = std::move(r.value.hex);
+          reply.confirmations = r.value.confirmations;
+          reply.cause = std::move(r.cause);
+          promise.deliver(std::move(reply));
+        });
+      return promise;
+    },
+    [self](status_atom) { return self->state.core.status(); },
+    [self](call_done_atom, std::uint64_t id) { self->state.core.complete(id, std::nullopt); },
+    [self](call_expired_atom, std::uint64_t id) {
+      auto& core = self->state.core;
+      core.complete(id, core.source + " did not answer within " +
+                          std::to_string(core.settings.request_timeout.count()) + " ms");
+    },
+  };
+}
+
+bitcoin_reader_actor::behavior_type supervised_bitcoin_reader(
+  bitcoin_reader_actor::stateful_pointer<bitcoin_supervisor_state> self,
+  std::shared_ptr<chain::bitcoin_source> source, reader_settings settings, restart_budget budget) {
+  auto& st = self->state;
+  st.source = "Bitcoin";
+  st.budget = budget;
+  st.spawn_worker = [source, settings](caf::actor_system& sys) -> bitcoin_reader_actor {
+    return sys.spawn(bitcoin_reader, source, settings);
+  };
+  start_supervision(self);
+  return {
+    [self](outpoint_atom a, std::string& txid) -> caf::result<outpoint_reply> {
+      if (!self->state.gave_up.empty())
+        return outpoint_reply{chain_code::unavailable, {}, 0, self->state.gave_up};
+      return self->delegate(*self->state.worker, a, std::move(txid));
+    },
+    [self](status_atom) { return supervised_status(self); },
+  };
+}
+
+bitcoin_reader_actor spawn_bitcoin_reader(caf::actor_system& sys,
+                                          std::shared_ptr<chain::bitcoin_source> source,
+                                          reader_settings settings, restart_budget budget) {
+  return sys.spawn(supervised_bitcoin_reader, std::move(source), settings, budget);
+}
+
+} // namespace covsigner::actors
