@@ -29,12 +29,24 @@ void admission_queue::reject(std::function<void()>& fn) {
   reject_mode = false;
 }
 
+// Workers not holding a connection, including threads still starting.
+std::size_t admission_queue::free_workers() const {
+  auto busy = busy_.load(std::memory_order_relaxed);
+  return busy < settings_.workers ? settings_.workers - busy : 0;
+}
+
+// Connections queued beyond the workers that will take them. Under mutex_.
+void admission_queue::update_waiting() {
+  auto free = free_workers();
+  waiting_.store(jobs_.size() > free ? jobs_.size() - free : 0, std::memory_order_relaxed);
+}
+
 void admission_queue::enqueue(std::function<void()> fn) {
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    if (!stopping_ && (jobs_.size() < idle_ || jobs_.size() < settings_.max_waiting)) {
+    if (!stopping_ && jobs_.size() < free_workers() + settings_.max_waiting) {
       jobs_.push_back({std::move(fn), std::chrono::steady_clock::now()});
-      waiting_.store(jobs_.size() > idle_ ? jobs_.size() - idle_ : 0, std::memory_order_relaxed);
+      update_waiting();
       lock.unlock();
       ready_.notify_one();
       return;
@@ -51,15 +63,13 @@ void admission_queue::work() {
     std::function<void()> fn;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      ++idle_;
       ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-      --idle_;
       if (jobs_.empty())
         return; // stopping
       fn = std::move(jobs_.front().fn);
       jobs_.pop_front();
-      waiting_.store(jobs_.size() > idle_ ? jobs_.size() - idle_ : 0, std::memory_order_relaxed);
       busy_.fetch_add(1, std::memory_order_relaxed);
+      update_waiting();
     }
     fn();
     busy_.fetch_sub(1, std::memory_order_relaxed);
@@ -76,7 +86,7 @@ void admission_queue::expire_waiting() {
     while (!jobs_.empty() && jobs_.front().since < limit) {
       auto fn = std::move(jobs_.front().fn);
       jobs_.pop_front();
-      waiting_.store(jobs_.size() > idle_ ? jobs_.size() - idle_ : 0, std::memory_order_relaxed);
+      update_waiting();
       lock.unlock();
       rejected_.fetch_add(1, std::memory_order_relaxed);
       reject(fn);

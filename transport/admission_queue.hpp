@@ -57,6 +57,8 @@ private:
     std::chrono::steady_clock::time_point since;
   };
 
+  std::size_t free_workers() const;
+  void update_waiting();
   void work();
   void expire_waiting();
   static void reject(std::function<void()>& fn);
@@ -66,7 +68,6 @@ private:
   std::condition_variable ready_;
   std::condition_variable janitor_wake_;
   std::deque<pending> jobs_;
-  std::size_t idle_ = 0;
   bool stopping_ = false;
   std::atomic<std::size_t> busy_{0};
   std::atomic<std::size_t> waiting_{0};

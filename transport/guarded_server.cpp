@@ -22,6 +22,12 @@ guarded_server::guarded_server(connection_settings settings, overflow_responder&
   set_keep_alive_max_count(std::max<std::size_t>(1, settings_.keep_alive_max_requests));
 }
 
+bool guarded_server::raise_backlog(int backlog) {
+  auto fd = svr_sock_.load();
+  // listen() on a listening socket only changes its backlog (Linux).
+  return fd != INVALID_SOCKET && ::listen(fd, backlog) == 0;
+}
+
 bool guarded_server::under_pressure() const {
   auto* q = queue_.load();
   return q && q->under_pressure();

@@ -35,6 +35,11 @@ class guarded_server final : public httplib::Server {
 public:
   guarded_server(connection_settings settings, overflow_responder& overflow);
 
+  /// cpp-httplib 0.11.4 listens with a backlog of 5: under a flood the
+  /// kernel drops SYNs and every new client (probes included) waits for a
+  /// retransmission (1 s, then 3 s). Call after binding.
+  bool raise_backlog(int backlog);
+
   /// The admission queue while the server listens, else nullptr.
   const admission_queue* queue() const { return queue_.load(); }
 

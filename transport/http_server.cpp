@@ -29,6 +29,12 @@ void write_error(httplib::Response& res, int status, std::string_view message) {
   res.set_content(std::string{message} + "\n", "text/plain; charset=utf-8");
 }
 
+void write_prepare_error(httplib::Response& res, const http_error& err) {
+  if (err.status >= 500)
+    spdlog::error("internal error: {}", err.log_detail);
+  write_error(res, err.status, err.message);
+}
+
 void write_rate_limited(httplib::Response& res, std::chrono::seconds retry_after) {
   res.set_header("Retry-After", std::to_string(retry_after.count()));
   write_error(res, 429, "rate limit exceeded");
@@ -253,7 +259,7 @@ void http_server::install_routes() {
         }
         auto prepared = prepare_submit(req.body, where.route, settings_.policy);
         if (auto* err = std::get_if<http_error>(&prepared)) {
-          write_error(res, err->status, err->message);
+          write_prepare_error(res, *err);
           break;
         }
         auto& cmd = std::get<submit_command>(prepared);
@@ -300,7 +306,7 @@ void http_server::install_routes() {
           path_id = where.request_id;
         auto prepared = prepare_poll(req.body, where.route, path_id, settings_.policy);
         if (auto* err = std::get_if<http_error>(&prepared)) {
-          write_error(res, err->status, err->message);
+          write_prepare_error(res, *err);
           break;
         }
         auto& cmd = std::get<poll_command>(prepared);
@@ -350,6 +356,7 @@ std::variant<int, std::string> http_server::start(int port) {
     bound = -1;
   if (bound <= 0)
     return "failed to bind covenant signer port [" + std::to_string(port) + "] on " + host;
+  server_->raise_backlog(1024);
   // The socket already listens: connections queue until the thread accepts.
   listener_ = std::thread([this] { server_->listen_after_bind(); });
   return bound;

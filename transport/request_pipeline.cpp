@@ -8,49 +8,48 @@ using namespace messages;
 
 namespace {
 
-constexpr std::string_view signer_coordination = "SIGNER_COORDINATION";
-
 http_error bad_request(std::string message, std::string detail = {}) {
   return {400, std::move(message), std::move(detail)};
 }
 
-// Envelope checks shared by submit and poll, in the reference's order
-// (§5.2): routeRequestId, stage, then the request's own route.
-std::optional<http_error> check_envelope(const std::string& route_request_id,
-                                         const std::string& stage,
-                                         const covenant::route_submit_request& request,
-                                         std::string_view route) {
-  if (route_request_id.empty())
-    return bad_request("routeRequestId is required");
-  if (stage != signer_coordination)
-    return bad_request("stage must be SIGNER_COORDINATION");
-  if (request.route != route)
-    return bad_request("request.route does not match endpoint route");
-  return std::nullopt;
+// The validator's failure as HTTP: input errors are 400 with their text;
+// a missing chain height is the reference's 500 (message logged only).
+http_error from_validation(const covenant::validation_error& err) {
+  if (err.kind == covenant::validation_error_kind::input)
+    return bad_request(err.message);
+  return {500, "internal server error", err.message};
 }
 
 } // namespace
 
 std::variant<submit_command, http_error>
-prepare_submit(std::string_view body, std::string_view route, const request_policy& policy) {
+prepare_submit(std::string_view body, std::string_view route, const request_policy& policy,
+               std::chrono::system_clock::time_point now) {
   auto decoded = covenant::decode_submit_input(body);
   if (auto* err = std::get_if<covenant::input_error>(&decoded))
     return bad_request(std::string{covenant::malformed_request_body}, err->detail);
   auto& input = std::get<covenant::submit_input>(decoded);
-  if (auto err = check_envelope(input.route_request_id, input.stage, input.request, route))
-    return *err;
-  auto normalized = covenant::normalize_request(input.request, policy.normalize);
-  if (auto* err = std::get_if<covenant::input_error>(&normalized))
-    return bad_request(err->message);
-  auto& request = std::get<covenant::route_submit_request>(normalized);
+  auto submit_policy = policy.validation;
+  submit_policy.now = now;
+  auto validated = covenant::validate_submit(input, route, submit_policy);
+  if (auto* err = std::get_if<covenant::validation_error>(&validated))
+    return from_validation(*err);
+  auto& v = std::get<covenant::validated_request>(validated);
+  if (v.signer_approval_verification_due) {
+    // The engine's certificate check (reference §6.3) needs wallet chain
+    // data the transport does not have; refuse rather than skip it.
+    return http_error{500, "internal server error",
+                      "signer approval verification is due but no verifier is wired"};
+  }
   submit_command cmd;
   auto& draft = cmd.draft;
   draft.route = std::string{route};
   draft.route_request_id = input.route_request_id;
-  draft.idempotency_key = request.idempotency_key;
-  draft.facade_request_id = request.facade_request_id;
-  draft.request_json = covenant::canonical_request_json(request);
-  draft.request_digest = covenant::request_digest(request);
+  draft.idempotency_key = v.normalized.idempotency_key;
+  draft.facade_request_id = v.normalized.facade_request_id;
+  draft.depositor_eth_address = v.depositor_eth_address;
+  draft.request_json = covenant::canonical_request_json(v.normalized);
+  draft.request_digest = std::move(v.request_digest);
   return cmd;
 }
 
@@ -66,18 +65,15 @@ prepare_poll(std::string_view body, std::string_view route,
       return bad_request("requestId in body does not match path");
     input.request_id = *path_request_id;
   }
-  if (input.request_id.empty())
-    return bad_request("requestId is required");
-  if (auto err = check_envelope(input.route_request_id, input.stage, input.request, route))
-    return *err;
-  auto digest = covenant::normalized_request_digest(input.request, policy.normalize);
-  if (auto* err = std::get_if<covenant::input_error>(&digest))
-    return bad_request(err->message);
+  auto validated = covenant::validate_poll(input, route, policy.validation);
+  if (auto* err = std::get_if<covenant::validation_error>(&validated))
+    return from_validation(*err);
+  auto& v = std::get<covenant::validated_request>(validated);
   poll_command cmd;
   cmd.route = std::string{route};
   cmd.request_id = input.request_id;
   cmd.route_request_id = input.route_request_id;
-  cmd.request_digest = std::get<std::string>(digest);
+  cmd.request_digest = std::move(v.request_digest);
   return cmd;
 }
 

@@ -96,7 +96,11 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   http.limits.requests = {cfg.rate_requests_per_minute, cfg.rate_request_burst};
   http.limits.submit = {cfg.rate_submit_per_minute, cfg.rate_submit_burst};
   http.limits.poll = {cfg.rate_poll_per_minute, cfg.rate_poll_burst};
-  http.policy.normalize.domain = {cfg.eip712_chain_id, *salt};
+  http.policy.validation.domain = {cfg.eip712_chain_id, *salt};
+  // No signer-approval verifier and no trust roots yet: requests carrying a
+  // signer approval certificate are refused, as the reference does without
+  // a verifier (reference §7.3).
+  http.policy.validation.verifier_configured = false;
   transport::http_server server{client, http};
   if (cfg.port != 0) {
     auto bound = server.start(cfg.port);

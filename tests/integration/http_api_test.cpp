@@ -46,7 +46,7 @@ protected:
     settings.workers = 8;
     // The pinned vectors' certificates were made under the zero EIP-712
     // domain (chainId 0, all-zero salt), the reference Service default.
-    settings.policy.normalize.domain = {};
+    settings.policy.validation.domain = {};
     server = std::make_unique<transport::http_server>(*client, settings);
     auto port = server->start(0);
     ASSERT_TRUE(std::holds_alternative<int>(port)) << std::get<std::string>(port);

@@ -1,6 +1,8 @@
 // Submit and poll bodies built from the pinned vectors (../shared/vectors).
 #pragma once
 
+#include "tests/support/signed_requests.hpp"
+
 #include <boost/json.hpp>
 
 #include <fstream>
@@ -20,11 +22,18 @@ inline boost::json::value read_json_file(const std::string& path) {
 }
 
 /// The canonicalSubmitRequest of vector `name` (qc_v1, self_v1,
-/// self_v1_presign) from the v2 approval vectors.
-inline boost::json::object vector_request(const std::string& name) {
+/// self_v1_presign) from the v2 approval vectors, verbatim (dummy D/C
+/// signatures: the node's validation refuses it).
+inline boost::json::object pinned_vector_request(const std::string& name) {
   auto doc = read_json_file(std::string{COVSIGNER_VECTORS_DIR} +
                             "/covenant_recovery_approval_vectors_v2.json");
   return doc.at("vectors").at(name).at("canonicalSubmitRequest").as_object();
+}
+
+/// Vector `name` as a node accepts it under the zero EIP-712 domain: dev
+/// keys, fresh D/C signatures (see signed_requests.hpp).
+inline boost::json::object vector_request(const std::string& name) {
+  return signed_vector_request(name);
 }
 
 inline std::string submit_body(const boost::json::object& request,
