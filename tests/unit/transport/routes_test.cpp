@@ -67,3 +67,14 @@ TEST(PathUnescape, DecodesPercentEscapesAndKeepsPlus) {
   EXPECT_FALSE(path_unescape("%4"));
   EXPECT_FALSE(path_unescape("%g0"));
 }
+
+TEST(Routes, AdminCertificateRouteIsPostOnly) {
+  EXPECT_EQ(route_request("POST", "/v1/admin/signer-approval-certificates", false).kind,
+            endpoint::admin_certificate);
+  auto get = route_request("GET", "/v1/admin/signer-approval-certificates", false);
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.allow, "POST");
+  auto other = route_request("POST", "/v1/admin/other", false);
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.body, "404 page not found");
+}
