@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 using namespace covsigner;
@@ -103,7 +105,12 @@ TEST_F(Covsignerd, HelpListsEveryOptionWithItsDefault) {
   auto text = log_text();
   for (auto option : {"--port", "--listen-address", "--data-dir", "--enable-self-v1",
                       "--store.sync", "--http.workers", "--sessions.max-in-flight",
-                      "--eip712-chain-id", "--eip712-salt",
+                      "--eip712-chain-id", "--eip712-salt", "--auth-token-file",
+                      "--admin-auth-token-file", "--http.open-probes",
+                      "--http.max-waiting-submits", "--http.max-waiting-connections",
+                      "--http.keep-alive-max-requests", "--rate-limit.requests-per-minute",
+                      "--rate-limit.submit-per-minute", "--rate-limit.submit-burst",
+                      "--rate-limit.poll-per-minute", "--rate-limit.poll-burst",
                       "--config-file"})
     EXPECT_NE(text.find(option), std::string::npos) << option << "\n" << text;
   EXPECT_NE(text.find("default: 8640"), std::string::npos);
@@ -115,5 +122,108 @@ TEST_F(Covsignerd, RejectsAnInvalidPort) {
   ASSERT_TRUE(status);
   EXPECT_NE(WEXITSTATUS(*status), 0);
   EXPECT_NE(log_text().find("invalid covenant signer port [70000]"), std::string::npos)
+    << log_text();
+}
+
+namespace {
+
+// Sets an environment variable for the children started in its lifetime
+// (they inherit it at fork), and removes it afterwards.
+struct scoped_env {
+  std::string name;
+  scoped_env(std::string n, const std::string& value) : name(std::move(n)) {
+    setenv(name.c_str(), value.c_str(), 1);
+  }
+  ~scoped_env() { unsetenv(name.c_str()); }
+};
+
+} // namespace
+
+TEST_F(Covsignerd, RefusesANonLoopbackAddressWithoutTokens) {
+  auto child = start({"--listen-address=0.0.0.0"});
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find(
+              "covenant signer authToken is required for non-loopback listenAddress [0.0.0.0]"),
+            std::string::npos)
+    << log_text();
+  // Refused before the store was opened: the data dir was not even created.
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "data"));
+}
+
+TEST_F(Covsignerd, RefusesANonLoopbackAddressWithoutAnAdminToken) {
+  scoped_env client{"COVSIGNER_AUTH_TOKEN", "env-client-token"};
+  auto child = start({"--listen-address=0.0.0.0"});
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find("covenant signer adminAuthToken is required for non-loopback "
+                            "listenAddress [0.0.0.0]"),
+            std::string::npos)
+    << log_text();
+}
+
+TEST_F(Covsignerd, TakesTheClientTokenFromTheEnvironment) {
+  std::unique_ptr<test_support::child_process> child;
+  {
+    scoped_env client{"COVSIGNER_AUTH_TOKEN", "env-client-token"};
+    child = start();
+  }
+  ASSERT_TRUE(wait_healthy(*child)) << log_text();
+  httplib::Client http("127.0.0.1", port);
+  auto body = test_support::submit_body(test_support::vector_request("qc_v1"), "env-1");
+  auto refused = http.Post("/v1/qc_v1/signer/requests", body, "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  auto accepted = http.Post("/v1/qc_v1/signer/requests",
+                            {{"Authorization", "Bearer env-client-token"}}, body,
+                            "application/json");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 200) << accepted->body;
+  child->signal(SIGTERM);
+  ASSERT_TRUE(child->wait_for_exit(20s));
+  EXPECT_NE(log_text().find("auth=[true]"), std::string::npos) << log_text();
+  EXPECT_EQ(log_text().find("env-client-token"), std::string::npos) << "a token was logged";
+}
+
+TEST_F(Covsignerd, TakesTokensFromTokenFiles) {
+  auto client_file = (dir.path() / "client-tokens").string();
+  auto admin_file = (dir.path() / "admin-token").string();
+  std::ofstream(client_file) << "# one client per line\nfile-token-1\nfile-token-2\n";
+  std::ofstream(admin_file) << "file-admin-token\n";
+  auto child = start({"--auth-token-file=" + client_file, "--admin-auth-token-file=" + admin_file});
+  ASSERT_TRUE(wait_healthy(*child)) << log_text();
+  httplib::Client http("127.0.0.1", port);
+  auto body = test_support::submit_body(test_support::vector_request("qc_v1"), "file-1");
+  for (auto token : {"file-token-1", "file-token-2"}) {
+    auto res = http.Post("/v1/qc_v1/signer/requests",
+                         {{"Authorization", std::string{"Bearer "} + token}}, body,
+                         "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+  }
+  auto admin = http.Post("/v1/admin/signer-approval-certificates",
+                         {{"Authorization", "Bearer file-admin-token"}}, "{}", "application/json");
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(admin->status, 501);
+  child->signal(SIGTERM);
+  ASSERT_TRUE(child->wait_for_exit(20s));
+  auto text = log_text();
+  for (auto token : {"file-token-1", "file-token-2", "file-admin-token"})
+    EXPECT_EQ(text.find(token), std::string::npos) << "a token was logged";
+}
+
+TEST_F(Covsignerd, RefusesATokenInBothTheEnvironmentAndAFile) {
+  auto client_file = (dir.path() / "client-tokens").string();
+  std::ofstream(client_file) << "file-token\n";
+  scoped_env client{"COVSIGNER_AUTH_TOKEN", "env-token"};
+  auto child = start({"--auth-token-file=" + client_file});
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find("both COVSIGNER_AUTH_TOKEN and the token file [" + client_file +
+                            "] are set; use one"),
+            std::string::npos)
     << log_text();
 }
