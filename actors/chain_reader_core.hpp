@@ -12,6 +12,7 @@
 
 #include <caf/all.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <exception>
@@ -121,6 +122,10 @@ void guarded_call(Self* self, reader_core& core, std::function<chain::read_resul
   struct slot_type {
     result value;
     std::exception_ptr error;
+    // Set when the actor stopped waiting (timeout, crash): a call still
+    // queued behind hung ones is then skipped instead of hitting a source
+    // that may just be recovering.
+    std::atomic<bool> abandoned{false};
   };
   auto slot = std::make_shared<slot_type>();
   auto id = core.next_id++;
@@ -128,6 +133,7 @@ void guarded_call(Self* self, reader_core& core, std::function<chain::read_resul
                                                           std::optional<std::string> failure) {
     auto now = reader_core::clock::now();
     if (failure) {
+      slot->abandoned = true;
       c.breaker.record_failure(now);
       done(result::unavailable(std::move(*failure)));
       return;
@@ -146,6 +152,8 @@ void guarded_call(Self* self, reader_core& core, std::function<chain::read_resul
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
   core.pool->post([slot, call = std::move(call), weak, id] {
     // Runs on a pool thread: fill the slot, then only send.
+    if (slot->abandoned)
+      return;
     try {
       slot->value = call();
     } catch (...) {

@@ -111,6 +111,23 @@ TEST_F(EthereumReaders, GetWalletBridgeFailureStillReturnsError) {
   EXPECT_EQ(nf.wallet, covenant::wallet_chain_data{});
 }
 
+TEST_F(EthereumReaders, AddressWithoutTheContractIsUnavailableNotNotFound) {
+  // A misconfigured Bridge address (no code there) answers eth_call with
+  // empty data; that must not read as "no such wallet".
+  chain::eth_address nobody{};
+  nobody.fill(0x42);
+  auto source = chain::make_ethereum_bridge(client(node->url()), nobody);
+  auto r = source->wallet(*crypto::fixed_from_0x_hex<20>(test_support::wallet_pkh));
+  EXPECT_EQ(r.code, chain::read_code::unavailable);
+  EXPECT_EQ(r.cause, "Bridge.wallets(" + test_support::wallet_pkh +
+                       "): Bridge wallets() returned 0 bytes; expected 288 (9 ABI words)");
+  // The registry contract has no wallets(bytes20) and no fallback: a revert.
+  auto wrong = chain::make_ethereum_bridge(client(node->url()), contracts->registry);
+  r = wrong->wallet(*crypto::fixed_from_0x_hex<20>(test_support::wallet_pkh));
+  EXPECT_EQ(r.code, chain::read_code::unavailable);
+  EXPECT_NE(r.cause.find("eth_call failed: RPC error"), std::string::npos) << r.cause;
+}
+
 TEST_F(EthereumReaders, StoppedNodeIsAnUnavailableBridgeNotANotFound) {
   test_support::temp_dir own_dir;
   test_support::anvil_node doomed((own_dir.path() / "anvil.log").string());
