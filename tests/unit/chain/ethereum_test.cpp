@@ -29,6 +29,7 @@ protected:
     node = std::make_unique<test_support::anvil_node>((dir->path() / "anvil.log").string());
   }
   static void TearDownTestSuite() {
+    contracts.reset();
     node.reset(); // stops anvil by PID
     dir.reset();
   }

@@ -161,13 +161,20 @@ TEST_F(Readers, TwoHungRegistryCallsDoNotSlowBridgeReads) {
     hung.emplace_back([this] { get_wallet(); });
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(status(registry).in_flight, 2u);
+  // A read stuck behind the hung calls would take their full 3 s; bounds
+  // leave room for a loaded 2-core machine.
+  std::vector<double> us;
   for (int i = 0; i < 50; ++i) {
     auto start_at = std::chrono::steady_clock::now();
     auto r = ask<wallet_reply>(sys, bridge, 5s, bridge_only_atom::value, test_support::wallet_pkh);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->code, chain_code::ok);
-    EXPECT_LT(std::chrono::steady_clock::now() - start_at, 200ms);
+    auto took = std::chrono::steady_clock::now() - start_at;
+    EXPECT_LT(took, 1000ms);
+    us.push_back(std::chrono::duration<double, std::micro>(took).count());
   }
+  EXPECT_LT(test_support::percentile_us(us, 50), 20000.0);
+  EXPECT_EQ(status(registry).in_flight, 2u); // still hung meanwhile
   registry_faults->set(chain::fault_mode::none);
   for (auto& t : hung)
     t.join();
