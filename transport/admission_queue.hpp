@@ -25,7 +25,6 @@ struct admission_settings {
   std::size_t workers = 64;
   std::size_t max_waiting = 32;                // connections waiting for a worker
   std::chrono::milliseconds max_wait{1000};    // then they are turned away
-  std::size_t reserve = 8; // busy >= workers - reserve: "under pressure"
 };
 
 class admission_queue final : public httplib::TaskQueue {
@@ -42,11 +41,11 @@ public:
   /// Workers holding a connection (serving or waiting on keep-alive).
   std::size_t busy() const { return busy_.load(std::memory_order_relaxed); }
 
-  /// Few free workers left: keep-alive connections should close after their
-  /// current response, idle ones at once.
-  bool under_pressure() const {
-    return busy() + settings_.reserve >= settings_.workers || waiting() > 0;
-  }
+  /// Connections are waiting for a worker: keep-alive connections should
+  /// close after their current response, idle ones at once. (A full pool
+  /// alone is no reason: closing busy keep-alive connections that nobody
+  /// waits behind would only make their clients reconnect.)
+  bool under_pressure() const { return waiting() > 0; }
 
   std::size_t waiting() const { return waiting_.load(std::memory_order_relaxed); }
   std::size_t rejected() const { return rejected_.load(std::memory_order_relaxed); }

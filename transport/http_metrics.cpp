@@ -61,11 +61,25 @@ http_metrics::http_metrics() : registry_(std::make_shared<prometheus::Registry>(
     gauge(r, "covsigner_http_submits_waiting", "Submits waiting for their job to settle");
 }
 
+prometheus::Counter& http_metrics::request_counter(std::size_t endpoint, int status) {
+  auto code = static_cast<std::size_t>(status);
+  if (code >= 600)
+    code = 0; // not an HTTP status: counted as status "0"
+  auto& slot = counters_[endpoint][code];
+  if (auto* c = slot.load(std::memory_order_acquire))
+    return *c;
+  std::lock_guard<std::mutex> guard{counters_mutex_};
+  auto* c = &requests_->Add(
+    {{"endpoint", std::string{endpoints[endpoint]}}, {"status", std::to_string(code)}});
+  slot.store(c, std::memory_order_release);
+  return *c;
+}
+
 void http_metrics::observe(std::string_view endpoint, int status,
                            std::chrono::microseconds latency) {
-  requests_->Add({{"endpoint", std::string{endpoint}}, {"status", std::to_string(status)}})
-    .Increment();
-  latency_[endpoint_index(endpoint)]->Observe(static_cast<double>(latency.count()) / 1e6);
+  auto index = endpoint_index(endpoint);
+  request_counter(index, status).Increment();
+  latency_[index]->Observe(static_cast<double>(latency.count()) / 1e6);
 }
 
 void http_metrics::rate_limited(std::string_view budget) {

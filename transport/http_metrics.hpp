@@ -9,6 +9,8 @@
 #include <prometheus/registry.h>
 
 #include <array>
+#include <atomic>
+#include <mutex>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -46,7 +48,13 @@ public:
   std::string render(const server_gauges& gauges);
 
 private:
+  prometheus::Counter& request_counter(std::size_t endpoint, int status);
+
   std::shared_ptr<prometheus::Registry> registry_;
+  // Counters by endpoint and status, created once: Family::Add builds a
+  // label map and takes the family's lock, too slow for every request.
+  std::array<std::array<std::atomic<prometheus::Counter*>, 600>, endpoints.size()> counters_{};
+  std::mutex counters_mutex_;
   prometheus::Family<prometheus::Counter>* requests_;
   std::array<prometheus::Histogram*, endpoints.size()> latency_{};
   prometheus::Counter* dedupe_hits_;

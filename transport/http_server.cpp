@@ -120,11 +120,15 @@ http_server::http_server(node_client& client, http_settings settings)
     poll_budget_(settings_.limits.poll) {
   if (settings_.workers == 0)
     settings_.workers = 1;
+  // Plan-quote freshness and certificate expiry depend on time: with either
+  // configured, every submit is validated afresh.
+  request_log_ = settings_.request_log ? settings_.request_log : spdlog::default_logger();
+  reuse_prepared_ = settings_.policy.validation.roots.quote.empty() &&
+                    !settings_.policy.validation.verifier_configured;
   if (settings_.max_waiting_submits == 0)
     settings_.max_waiting_submits = std::max<std::size_t>(1, settings_.workers / 2);
   auto& admission = settings_.connection.admission;
   admission.workers = settings_.workers;
-  admission.reserve = std::max<std::size_t>(1, settings_.workers / 8);
   overflow_ = std::make_unique<overflow_responder>(
     [this](std::string_view method, std::string_view path, std::string_view authorization) {
       return overflow_answer(method, path, authorization);
@@ -186,9 +190,10 @@ void http_server::install_routes() {
         std::chrono::steady_clock::now() - started);
       metrics_.observe(label, res.status, latency);
       // Tokens are never logged: the client is named by its token's index.
-      spdlog::info("http endpoint={} method={} path={} status={} request_id={} client={} "
-                   "latency_us={}",
-                   label, req.method, req.path, res.status, request_id, client, latency.count());
+      request_log_->info("http endpoint={} method={} path={} status={} request_id={} client={} "
+                         "latency_us={}",
+                         label, req.method, req.path, res.status, request_id, client,
+                         latency.count());
     };
 
     // 1. Authentication, before the router (reference §1.3).
@@ -257,12 +262,20 @@ void http_server::install_routes() {
           write_error(res, 400, "malformed request body");
           break;
         }
-        auto prepared = prepare_submit(req.body, where.route, settings_.policy);
-        if (auto* err = std::get_if<http_error>(&prepared)) {
-          write_prepare_error(res, *err);
-          break;
+        std::optional<submit_command> memo;
+        if (reuse_prepared_)
+          memo = prepared_.find(where.route, req.body);
+        if (!memo) {
+          auto prepared = prepare_submit(req.body, where.route, settings_.policy);
+          if (auto* err = std::get_if<http_error>(&prepared)) {
+            write_prepare_error(res, *err);
+            break;
+          }
+          memo = std::move(std::get<submit_command>(prepared));
+          if (reuse_prepared_)
+            prepared_.remember(where.route, req.body, *memo);
         }
-        auto& cmd = std::get<submit_command>(prepared);
+        auto& cmd = *memo;
         auto route_key = cmd.draft.route + ":" + cmd.draft.route_request_id;
         auto digest = cmd.draft.request_digest;
         // A dedupe hit signs nothing: it is not charged to the submit budget.

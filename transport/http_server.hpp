@@ -7,6 +7,7 @@
 #include "transport/guarded_server.hpp"
 #include "transport/http_metrics.hpp"
 #include "transport/known_submissions.hpp"
+#include "transport/prepared_submits.hpp"
 #include "transport/node_client.hpp"
 #include "transport/rate_limiter.hpp"
 #include "transport/request_pipeline.hpp"
@@ -20,6 +21,10 @@
 #include <thread>
 #include <variant>
 #include <vector>
+
+namespace spdlog {
+class logger;
+}
 
 namespace covsigner::transport {
 
@@ -53,6 +58,10 @@ struct http_settings {
   /// admission worker count is taken from `workers`.
   connection_settings connection;
   request_policy policy;
+  /// Where request logs go (one line per request); null: spdlog's default
+  /// logger. covsignerd passes an asynchronous logger so the write does not
+  /// happen on the worker.
+  std::shared_ptr<spdlog::logger> request_log;
 };
 
 class http_server {
@@ -81,6 +90,9 @@ private:
   http_settings settings_;
   http_metrics metrics_;
   known_submissions known_;
+  prepared_submits prepared_;
+  bool reuse_prepared_ = false; // no time-dependent checks configured
+  std::shared_ptr<spdlog::logger> request_log_;
   rate_limiter request_budget_;
   rate_limiter submit_budget_;
   rate_limiter poll_budget_;

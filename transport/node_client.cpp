@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include <atomic>
 #include <memory>
 
 namespace covsigner::transport {
@@ -24,16 +25,35 @@ node_reply ask(caf::actor_system& system, caf::scoped_actor& self, const node_ac
 
 } // namespace
 
+namespace {
+
+std::atomic<std::uint64_t> next_client_id{1};
+
+// The calling thread's handle for the client it used last: the hot path
+// (an HTTP worker calling one client) takes no lock.
+struct thread_cache {
+  std::uint64_t client = 0;
+  caf::scoped_actor* self = nullptr;
+};
+thread_local thread_cache cached;
+
+} // namespace
+
 node_client::node_client(caf::actor_system& system, node_actor node)
-  : system_(system), node_(std::move(node)) {}
+  : system_(system), id_(next_client_id.fetch_add(1)), node_(std::move(node)) {}
 
 node_client::~node_client() = default;
 
 caf::scoped_actor& node_client::thread_self() {
+  if (cached.client == id_)
+    return *cached.self;
   std::lock_guard<std::mutex> guard{selves_mutex_};
   auto& self = selves_[std::this_thread::get_id()];
   if (!self)
     self = std::make_unique<caf::scoped_actor>(system_);
+  // Ids are never reused, so a stale entry for a destroyed client can
+  // never match a live one.
+  cached = {id_, self.get()};
   return *self;
 }
 

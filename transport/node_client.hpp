@@ -9,6 +9,7 @@
 #include <caf/fwd.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -34,6 +35,7 @@ private:
   caf::scoped_actor& thread_self();
 
   caf::actor_system& system_;
+  const std::uint64_t id_; // distinguishes clients in the per-thread cache
   std::mutex selves_mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<caf::scoped_actor>> selves_;
   messages::node_actor node_;

@@ -8,6 +8,8 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -85,6 +87,11 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   spdlog::info("{}", node.load_summary);
 
   transport::node_client client{system, node.node};
+  // Request logs are written by a background thread: a worker only formats
+  // its line and queues it (blocking only if 8192 lines are pending).
+  spdlog::init_thread_pool(8192, 1);
+  http.request_log = spdlog::stdout_logger_mt<spdlog::async_factory>("http");
+  http.request_log->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
   http.listen_address = cfg.listen_address;
   http.enable_self_v1 = cfg.enable_self_v1;
   http.workers = cfg.http_workers;
@@ -124,6 +131,7 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   server.stop();
   actors::stop_node(system, node, std::chrono::milliseconds(cfg.shutdown_grace_ms));
   spdlog::info("covsignerd stopped; store lock released");
+  spdlog::shutdown(); // flushes the asynchronous request log
   return 0;
 }
 
