@@ -8,9 +8,11 @@ namespace {
 
 using self_ptr = bridge_reader_impl::stateful_pointer<bridge_reader_state>;
 
-std::string registry_cause(const covenant::wallet_chain_data& w, const std::string& why) {
-  return "cannot get wallet registry data for wallet [" + crypto::to_0x_hex(w.ecdsa_wallet_id) +
-         "]: " + why;
+// registry_unavailable_cause is the bare reason: consumers that need the
+// members hash refuse with "wallet registry data unavailable for wallet
+// 0x<id>: <cause>" (DESIGN.md, GetWallet), so it must not repeat the id.
+std::string registry_cause(const covenant::wallet_chain_data&, const std::string& why) {
+  return why;
 }
 
 // Second half of GetWallet: the best-effort registry read.
@@ -18,7 +20,7 @@ void add_registry_data(self_ptr self, covenant::wallet_chain_data wallet,
                        caf::typed_response_promise<wallet_reply> promise) {
   auto& st = self->state;
   if (!st.registry) {
-    wallet.registry_unavailable_cause = registry_cause(wallet, "no wallet registry reader");
+    wallet.registry_unavailable_cause = registry_cause(wallet, "no wallet registry reader is configured");
     promise.deliver(wallet_reply{chain_code::ok, std::move(wallet), {}});
     return;
   }

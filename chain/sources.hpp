@@ -1,7 +1,8 @@
 // The four chain sources a reader actor can own. Each call blocks (it runs
 // on the reader's call_pool, never on a CAF thread) and returns errors as
 // values; an exception escaping a call is a bug, and the reader treats it as
-// a crash (its supervisor restarts it).
+// a crash (its supervisor restarts it). Implementations must be thread-safe:
+// a reader runs several calls at once, one per pool thread.
 #pragma once
 
 #include "chain/read_result.hpp"

@@ -18,7 +18,9 @@ using bridge_only_atom = caf::atom_constant<caf::atom("bridgeonly")>;
 /// wallet public key hash as 0x-hex (an invalid argument is answered with
 /// caf::sec::invalid_argument). GetWallet (wallet_atom): this actor also
 /// asks the registry reader, best effort and with its own timeout, and fills
-/// members_ids_hash or registry_unavailable_cause. Bridge failure:
+/// members_ids_hash or registry_unavailable_cause (the bare reason; a
+/// consumer refuses with "wallet registry data unavailable for wallet
+/// 0x<ecdsa_wallet_id>: <cause>"). Bridge failure:
 /// code unavailable; no such wallet: code not_found; never an empty reply.
 using bridge_reader_actor = caf::typed_actor<
   caf::replies_to<wallet_atom, std::string>::with<wallet_reply>,

@@ -91,8 +91,7 @@ TEST_F(EthereumReaders, GetWalletReturnsDataWhenRegistryFails) {
   test_support::set_registry_failing(*node, contracts->registry, false);
   ASSERT_EQ(r.code, chain_code::ok) << r.cause;
   EXPECT_FALSE(r.wallet.members_ids_hash.has_value());
-  auto prefix = "cannot get wallet registry data for wallet [" + test_support::wallet_id_hex +
-                "]: WalletRegistry.getWallet(" + test_support::wallet_id_hex +
+  auto prefix = "WalletRegistry.getWallet(" + test_support::wallet_id_hex +
                 "): eth_call failed: RPC error ";
   EXPECT_EQ(r.wallet.registry_unavailable_cause.substr(0, prefix.size()), prefix)
     << r.wallet.registry_unavailable_cause;
