@@ -10,6 +10,8 @@
 #include <caf/all.hpp>
 #include <httplib.h>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -25,7 +27,11 @@ struct node_test_config : caf::actor_system_config {
 
 class http_node {
 public:
-  explicit http_node(transport::http_settings settings) {
+  /// `prepare_data_dir` may seed the data dir before the node loads it.
+  explicit http_node(transport::http_settings settings,
+                     const std::function<void(const std::filesystem::path&)>& prepare_data_dir = {}) {
+    if (prepare_data_dir)
+      prepare_data_dir(dir_.path());
     actors::node_options options;
     options.data_dir = dir_.path();
     auto started = actors::start_node(system_, options);

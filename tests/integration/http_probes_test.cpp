@@ -1,0 +1,74 @@
+// /readyz and /metrics over real loopback HTTP.
+#include "tests/support/http_node.hpp"
+#include "tests/support/requests.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+using namespace covsigner;
+
+namespace {
+
+transport::http_settings plain() {
+  transport::http_settings s;
+  s.workers = 4;
+  return s;
+}
+
+} // namespace
+
+TEST(HttpReadyz, A503NamesEachFailingCheckWhenSubmitsAreRefused) {
+  // A job file nobody can attribute to a route key: the store loads fail
+  // closed and refuses new submits (DESIGN "Persistence contract").
+  test_support::http_node node{plain(), [](const std::filesystem::path& dir) {
+                                 std::filesystem::create_directories(dir / "covenant-signer-jobs");
+                                 std::ofstream(dir / "covenant-signer-jobs" /
+                                               "kcs_qc_0000000000000000.json")
+                                   << "\x01garbage";
+                               }};
+  auto http = node.client();
+  auto res = http->Get("/readyz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  auto v = boost::json::parse(res->body).as_object();
+  EXPECT_FALSE(v.at("ready").as_bool());
+  const auto& failing = v.at("failing").as_array();
+  ASSERT_FALSE(failing.empty()) << res->body;
+  for (const auto& f : failing)
+    EXPECT_NE(std::string{f.as_string()}.find("refus"), std::string::npos) << res->body;
+  // /healthz is liveness only: still 200.
+  auto health = http->Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST(HttpMetrics, PrometheusTextCountsRequestsByEndpointAndStatus) {
+  test_support::http_node node{plain()};
+  auto http = node.client();
+  auto qc = test_support::vector_request("qc_v1");
+  auto body = test_support::submit_body(qc, "metrics-1");
+  ASSERT_EQ(http->Post("/v1/qc_v1/signer/requests", body, "application/json")->status, 200);
+  ASSERT_EQ(http->Post("/v1/qc_v1/signer/requests", body, "application/json")->status, 200);
+  auto changed = qc;
+  changed["facadeRequestId"] = "rf_other";
+  ASSERT_EQ(http->Post("/v1/qc_v1/signer/requests", test_support::submit_body(changed, "metrics-1"),
+                       "application/json")
+              ->status,
+            400);
+  ASSERT_EQ(http->Get("/nowhere")->status, 404);
+
+  auto res = http->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  const auto& text = res->body;
+  for (auto line : {R"(covsigner_http_requests_total{endpoint="submit",status="200"} 2)",
+                    R"(covsigner_http_requests_total{endpoint="submit",status="400"} 1)",
+                    R"(covsigner_http_requests_total{endpoint="other",status="404"} 1)",
+                    R"(covsigner_http_request_duration_seconds_count{endpoint="submit"} 3)",
+                    "covsigner_submit_dedupe_hits_total 1", "covsigner_submit_conflicts_total 1",
+                    "covsigner_submit_poisoned_refusals_total 0", "# TYPE covsigner_http_busy_workers gauge"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+}
