@@ -57,7 +57,10 @@ std::variant<std::string, io_error> posix_file_system::read_file(const path& p) 
   return out;
 }
 
-maybe_error posix_file_system::write_file_synced(const path& p, std::string_view bytes) {
+namespace {
+
+// Creates or truncates `p` and writes all of `bytes`; fsyncs when `sync`.
+maybe_error write_whole_file(const std::filesystem::path& p, std::string_view bytes, bool sync) {
   fd_closer f{::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
   if (f.fd < 0)
     return make_io_error(errno, "create", p.string());
@@ -71,9 +74,28 @@ maybe_error posix_file_system::write_file_synced(const path& p, std::string_view
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(f.fd) != 0)
+  if (sync && ::fsync(f.fd) != 0)
     return make_io_error(errno, "fsync", p.string());
   return close_checked(f.fd, p);
+}
+
+} // namespace
+
+maybe_error posix_file_system::write_file_synced(const path& p, std::string_view bytes) {
+  return write_whole_file(p, bytes, true);
+}
+
+maybe_error posix_file_system::write_file_unsynced(const path& p, std::string_view bytes) {
+  return write_whole_file(p, bytes, false);
+}
+
+maybe_error posix_file_system::sync_file_system(const path& any_path) {
+  fd_closer f{::open(any_path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0)
+    return make_io_error(errno, "open for syncfs", any_path.string());
+  if (::syncfs(f.fd) != 0)
+    return make_io_error(errno, "syncfs", any_path.string());
+  return close_checked(f.fd, any_path);
 }
 
 maybe_error posix_file_system::rename(const path& from, const path& to) {

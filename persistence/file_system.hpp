@@ -42,6 +42,15 @@ public:
   /// (a failed fsync is reported as an error: the content is then unknown).
   virtual maybe_error write_file_synced(const path& p, std::string_view bytes) = 0;
 
+  /// Creates or truncates `p` (mode 0600) and writes all of `bytes`, with
+  /// no fsync: the bytes are durable only after a later
+  /// sync_file_system. Used by group commit, which makes a whole round
+  /// durable with one barrier instead of one fsync per file.
+  virtual maybe_error write_file_unsynced(const path& p, std::string_view bytes) = 0;
+  /// syncfs(2) of the file system holding `any_path`: every file content
+  /// and directory entry written before the call is durable when it returns
+  /// without error (Linux reports writeback errors through syncfs since 5.8).
+  virtual maybe_error sync_file_system(const path& any_path) = 0;
   /// rename(2): atomically replaces `to` if it exists.
   virtual maybe_error rename(const path& from, const path& to) = 0;
 
@@ -72,6 +81,8 @@ class posix_file_system : public file_system {
 public:
   std::variant<std::string, io_error> read_file(const path& p) override;
   maybe_error write_file_synced(const path& p, std::string_view bytes) override;
+  maybe_error write_file_unsynced(const path& p, std::string_view bytes) override;
+  maybe_error sync_file_system(const path& any_path) override;
   maybe_error rename(const path& from, const path& to) override;
   maybe_error rename_noreplace(const path& from, const path& to) override;
   maybe_error fsync_dir(const path& dir) override;

@@ -3,6 +3,7 @@
 #include "persistence/timestamp.hpp"
 
 #include <cerrno>
+#include <set>
 
 namespace covsigner::persistence {
 
@@ -143,6 +144,109 @@ std::vector<write_outcome> run_write_round(file_system& fs, const store_layout& 
   return outcomes;
 }
 
+std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout& layout,
+                                             const std::vector<write_op>& ops,
+                                             std::optional<io_error>& latched) {
+  enum class staged { none, job, tombstone };
+  std::vector<write_outcome> outcomes(ops.size());
+  std::vector<staged> stage(ops.size(), staged::none);
+  if (latched) {
+    for (auto& o : outcomes)
+      o = write_outcome{false, rejected_after(*latched)};
+    return outcomes;
+  }
+  auto latch = [&](const io_error& e) {
+    if (!latched)
+      latched = e;
+  };
+  auto sync = [&] {
+    if (!latched)
+      if (auto err = fs.sync_file_system(layout.jobs_dir()))
+        latch(*err);
+  };
+
+  // 1. Everything under temporary names, unsynced.
+  for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
+    const write_op& op = ops[i];
+    const auto& id = op.job.request_id;
+    if (!is_safe_request_id(id)) {
+      outcomes[i] = write_outcome{false, io_error{EINVAL, "unsafe request id for a file name: " + id}};
+      continue;
+    }
+    maybe_error err;
+    if (op.type == write_op::kind::tombstone_and_remove) {
+      tombstone t{id, op.job.route, op.job.route_request_id, op.job.request_digest, op.job.state,
+                  op.pruned_at.empty() ? now_rfc3339nano() : op.pruned_at};
+      err = fs.write_file_unsynced(temp_path_for(layout.tombstone_file(id)), encode_tombstone(t));
+      stage[i] = staged::tombstone;
+    } else {
+      std::string bytes = encode_job_file(op.job);
+      err = fs.write_file_unsynced(temp_path_for(layout.job_file(id)), bytes);
+      if (!err && op.type == write_op::kind::create) {
+        route_marker m{id, op.job.route, op.job.route_request_id, op.job.request_digest,
+                       sha256_hex(bytes)};
+        err = fs.write_file_unsynced(temp_path_for(layout.marker_file(id)), encode_route_marker(m));
+      }
+      stage[i] = staged::job;
+    }
+    if (err)
+      latch(*err);
+  }
+  sync();
+
+  // 2. Job files and tombstones into place.
+  for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
+    const write_op& op = ops[i];
+    const auto& id = op.job.request_id;
+    if (stage[i] == staged::tombstone) {
+      if (auto err = fs.rename(temp_path_for(layout.tombstone_file(id)), layout.tombstone_file(id)))
+        latch(*err);
+    } else if (stage[i] == staged::job) {
+      auto temp = temp_path_for(layout.job_file(id));
+      auto err = op.type == write_op::kind::create ? fs.rename_noreplace(temp, layout.job_file(id))
+                                                   : fs.rename(temp, layout.job_file(id));
+      if (err && err->code == EEXIST && op.type == write_op::kind::create) {
+        // A create never replaces: this op alone fails; its temporaries go
+        // (best effort: leftovers are removed by the next load).
+        outcomes[i] = write_outcome{
+          false, io_error{EEXIST, "job file already exists: " + layout.job_file(id).string()}};
+        stage[i] = staged::none;
+        fs.remove(temp);
+        fs.remove(temp_path_for(layout.marker_file(id)));
+      } else if (err) {
+        latch(*err);
+      }
+    }
+  }
+  sync();
+
+  // 3. Markers after their job files; removals after their tombstones.
+  for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
+    const write_op& op = ops[i];
+    const auto& id = op.job.request_id;
+    if (stage[i] == staged::job && op.type == write_op::kind::create) {
+      if (auto err = fs.rename(temp_path_for(layout.marker_file(id)), layout.marker_file(id)))
+        latch(*err);
+    } else if (stage[i] == staged::tombstone) {
+      for (const auto& p : {layout.job_file(id), layout.marker_file(id)})
+        if (auto err = fs.remove(p); err && err->code != ENOENT)
+          latch(*err);
+    }
+  }
+  sync();
+
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (stage[i] == staged::none)
+      continue; // already rejected (unsafe id, EEXIST)
+    outcomes[i] = latched ? write_outcome{false, *latched} : write_outcome{true, {}};
+  }
+  if (latched)
+    for (auto& o : outcomes)
+      if (!o.ok && o.error.message.empty())
+        o = write_outcome{false, rejected_after(*latched)};
+  return outcomes;
+}
+
 job_writer::job_writer(file_system& fs, store_layout layout, sync_mode mode)
   : fs_(fs), layout_(std::move(layout)), mode_(mode), thread_([this] { run(); }) {}
 
@@ -188,19 +292,23 @@ void job_writer::run() {
       if (queue_.empty())
         return; // stopping and drained
       // Group commit: everything that queued while the previous round was
-      // syncing goes into this round.
-      std::size_t take = mode_ == sync_mode::group ? queue_.size() : 1;
-      for (std::size_t i = 0; i < take; ++i) {
+      // syncing goes into this round, up to a second op on the same job
+      // (which must see the first one's result; it starts the next round).
+      std::set<std::string> ids;
+      do {
+        if (!ids.insert(queue_.front().op.job.request_id).second)
+          break;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
-      }
+      } while (mode_ == sync_mode::group && !queue_.empty());
       latched = failure_;
     }
     std::vector<write_op> ops;
     ops.reserve(batch.size());
     for (auto& p : batch)
       ops.push_back(std::move(p.op));
-    auto outcomes = run_write_round(fs_, layout_, ops, latched);
+    auto outcomes = mode_ == sync_mode::group ? run_batched_round(fs_, layout_, ops, latched)
+                                              : run_write_round(fs_, layout_, ops, latched);
     {
       std::lock_guard lock{mutex_};
       failure_ = latched;

@@ -30,8 +30,8 @@
 namespace covsigner::persistence {
 
 enum class sync_mode {
-  group,   // all ops queued while a round syncs share the next round
-  per_job, // one op per round
+  group,   // all ops queued while a round syncs share the next round (run_batched_round)
+  per_job, // one op per round, one fsync per file (the reference's write-at-a-time)
 };
 
 struct write_op {
@@ -63,6 +63,23 @@ struct write_outcome {
 std::vector<write_outcome> run_write_round(file_system& fs, const store_layout& layout,
                                            const std::vector<write_op>& ops,
                                            std::optional<io_error>& latched);
+
+/// Group commit's round: the effects of run_write_round, made durable with
+/// three file-system syncs whatever the number of ops (one fsync per file
+/// made a round of N creates cost 2N+2 fsyncs):
+///   1. every job file, route marker and tombstone is written under its
+///      temporary name, unsynced; sync;
+///   2. job files and tombstones are renamed into place (creates with
+///      RENAME_NOREPLACE: EEXIST rejects that op alone); sync;
+///   3. markers of the creates are renamed into place, pruned job files and
+///      markers removed; sync.
+/// So a marker never becomes durable before its job file, and nothing is
+/// acknowledged before the last sync. Latching is as in run_write_round.
+/// Precondition: no two ops name the same request id (job_writer splits
+/// its rounds so).
+std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout& layout,
+                                             const std::vector<write_op>& ops,
+                                             std::optional<io_error>& latched);
 
 class job_writer {
 public:

@@ -13,7 +13,8 @@ namespace covsigner::persistence {
 // Directories: `durable` holds the entries as of the last fsync_dir.
 struct power_cut_file_system::node {
   bool is_dir = false;
-  std::string content;
+  std::string content;                // durable contents
+  std::optional<std::string> pending; // written, not yet synced
   std::map<std::string, node_ptr> durable;
 };
 
@@ -116,15 +117,10 @@ maybe_error power_cut_file_system::write_file_synced(const path& p, std::string_
   if (auto err = gate(p, true))
     return err;
   ++counters_.writes;
-  std::string r = rel(p);
-  auto parent = current_.find(parent_of(r));
-  if (parent == current_.end() || !parent->second->is_dir)
-    return make_io_error(ENOENT, "create", p.string());
-  auto existing = current_.find(r);
-  if (existing != current_.end() && existing->second->is_dir)
-    return make_io_error(EISDIR, "create", p.string());
-  node_ptr n = existing != current_.end() ? existing->second : std::make_shared<node>();
-  current_[r] = n;
+  auto target = node_for_write_locked(p);
+  if (auto* err = std::get_if<io_error>(&target))
+    return *err;
+  node_ptr n = std::get<node_ptr>(target);
   // Injected write failure: the file exists (created/truncated), empty.
   if (fail_write_in_ && --*fail_write_in_ == 0) {
     fail_write_in_.reset();
@@ -142,6 +138,87 @@ maybe_error power_cut_file_system::write_file_synced(const path& p, std::string_
     return make_io_error(fail_fsync_code_, "fsync", p.string());
   }
   n->content.assign(bytes);
+  n->pending.reset();
+  return std::nullopt;
+}
+
+std::variant<power_cut_file_system::node_ptr, io_error>
+power_cut_file_system::node_for_write_locked(const path& p) {
+  std::string r = rel(p);
+  auto parent = current_.find(parent_of(r));
+  if (parent == current_.end() || !parent->second->is_dir)
+    return make_io_error(ENOENT, "create", p.string());
+  auto existing = current_.find(r);
+  if (existing != current_.end() && existing->second->is_dir)
+    return make_io_error(EISDIR, "create", p.string());
+  node_ptr n = existing != current_.end() ? existing->second : std::make_shared<node>();
+  current_[r] = n;
+  return n;
+}
+
+maybe_error power_cut_file_system::write_file_unsynced(const path& p, std::string_view bytes) {
+  before_mutation();
+  std::lock_guard lock{mutex_};
+  if (auto err = gate(p, true))
+    return err;
+  ++counters_.writes;
+  auto target = node_for_write_locked(p);
+  if (auto* err = std::get_if<io_error>(&target))
+    return *err;
+  node_ptr n = std::get<node_ptr>(target);
+  if (fail_write_in_ && --*fail_write_in_ == 0) {
+    fail_write_in_.reset();
+    write_plain(p, {});
+    n->pending = std::string{};
+    return make_io_error(fail_write_code_, "write", p.string());
+  }
+  if (!write_plain(p, bytes))
+    return make_io_error(EIO, "write", p.string());
+  n->pending = std::string{bytes};
+  return std::nullopt;
+}
+
+maybe_error power_cut_file_system::sync_file_system(const path& any_path) {
+  std::function<void(const path&)> hook;
+  {
+    std::lock_guard lock{mutex_};
+    hook = fsync_dir_hook_;
+  }
+  if (hook)
+    hook(any_path);
+  before_mutation();
+  std::lock_guard lock{mutex_};
+  if (auto err = gate(any_path, true))
+    return err;
+  ++counters_.fs_syncs;
+  bool failed = fail_fsync_in_ && --*fail_fsync_in_ == 0;
+  if (failed)
+    fail_fsync_in_.reset();
+  for (auto& [r, n] : current_) {
+    if (!n->pending)
+      continue;
+    // After a failed sync the pending contents are unknown: worst case.
+    n->content = failed ? std::string{} : std::move(*n->pending);
+    n->pending.reset();
+  }
+  if (failed)
+    return make_io_error(fail_fsync_code_, "syncfs", any_path.string());
+  // Every directory's durable entries become its current entries.
+  for (auto& [r, n] : current_) {
+    if (!n->is_dir)
+      continue;
+    std::map<std::string, node_ptr> entries;
+    std::string prefix = child_prefix(r);
+    for (auto c = current_.lower_bound(prefix); c != current_.end() && c->first.starts_with(prefix);
+         ++c) {
+      if (c->first.empty())
+        continue;
+      std::string rest = c->first.substr(prefix.size());
+      if (rest.find('/') == std::string::npos)
+        entries[rest] = c->second;
+    }
+    n->durable = std::move(entries);
+  }
   return std::nullopt;
 }
 
@@ -317,6 +394,8 @@ void power_cut_file_system::power_cut() {
   current_.clear();
   current_[""] = durable_root_;
   reindex({}, durable_root_);
+  for (auto& [r, n] : current_)
+    n->pending.reset();
   dead_ = false;
   die_in_.reset();
   fail_fsync_in_.reset();

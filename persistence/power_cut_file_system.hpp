@@ -35,9 +35,10 @@ namespace covsigner::persistence {
 class power_cut_file_system final : public file_system {
 public:
   struct counters {
-    std::size_t writes = 0;      // write_file_synced calls
+    std::size_t writes = 0;      // write_file_synced + write_file_unsynced calls
     std::size_t file_fsyncs = 0; // = successful-or-not write_file_synced fsyncs
     std::size_t dir_fsyncs = 0;
+    std::size_t fs_syncs = 0; // sync_file_system calls
     std::size_t renames = 0; // rename + rename_noreplace
     std::size_t removes = 0;
     std::size_t mutations = 0; // every call that changes the tree or syncs
@@ -49,6 +50,12 @@ public:
 
   std::variant<std::string, io_error> read_file(const path& p) override;
   maybe_error write_file_synced(const path& p, std::string_view bytes) override;
+  /// The contents stay pending (lost by a power cut) until sync_file_system.
+  maybe_error write_file_unsynced(const path& p, std::string_view bytes) override;
+  /// Makes every pending content and every directory's current entries
+  /// durable. A failure (fail_nth_fsync counts it) loses every pending
+  /// content: after a failed sync nothing written since the last one is known.
+  maybe_error sync_file_system(const path& any_path) override;
   maybe_error rename(const path& from, const path& to) override;
   maybe_error rename_noreplace(const path& from, const path& to) override;
   maybe_error fsync_dir(const path& dir) override;
@@ -76,8 +83,8 @@ public:
   /// every injected fault, and continues from there (all now durable).
   void power_cut();
 
-  /// The `nth` fsync from now (1 = the next one; file and directory fsyncs
-  /// both count) fails with `code` (EIO, ENOSPC, ...).
+  /// The `nth` fsync from now (1 = the next one; file fsyncs, directory
+  /// fsyncs and file-system syncs all count) fails with `code` (EIO, ENOSPC, ...).
   void fail_nth_fsync(std::size_t nth, int code);
 
   /// The `nth` write_file_synced from now fails with `code` before any byte
@@ -89,8 +96,9 @@ public:
   void die_after(std::size_t n);
   bool dead() const;
 
-  /// Called (outside the internal lock) at the start of every fsync_dir,
-  /// with the directory; lets a test hold a round open. Empty = none.
+  /// Called (outside the internal lock) at the start of every fsync_dir and
+  /// sync_file_system, with its path; lets a test hold a round open.
+  /// Empty = none.
   void set_fsync_dir_hook(std::function<void(const path&)> hook);
 
   counters stats() const;
@@ -102,6 +110,8 @@ private:
   std::optional<io_error> gate(const path& p, bool mutating); // dead / counting
   void before_mutation();
   maybe_error rename_locked(const path& from, const path& to);
+  // The node a write to `p` goes to (created if missing). Lock held.
+  std::variant<node_ptr, io_error> node_for_write_locked(const path& p);
   void collect(const std::string& prefix, const node_ptr& dir, durable_tree& out) const;
   std::string rel(const path& p) const;
   void reindex(const std::string& prefix, const node_ptr& dir);

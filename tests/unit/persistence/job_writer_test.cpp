@@ -94,13 +94,20 @@ TEST_F(WriterTest, UnsafeRequestIdIsRefusedWithoutLatching) {
 }
 
 TEST_F(WriterTest, FailedFsyncRejectsAndLatches) {
+  // per-job: job file, jobs dir, marker file, routes dir fsyncs; group: the
+  // three file-system syncs of a batched round.
+  std::vector<std::pair<sync_mode, std::size_t>> cases;
+  for (std::size_t nth : {1u, 2u, 3u, 4u})
+    cases.emplace_back(sync_mode::per_job, nth);
+  for (std::size_t nth : {1u, 2u, 3u})
+    cases.emplace_back(sync_mode::group, nth);
   for (int code : {EIO, ENOSPC}) {
-    for (std::size_t nth : {1u, 2u, 3u, 4u}) { // file, jobs dir, marker file, routes dir
+    for (auto [mode, nth] : cases) {
       temp_dir run_dir;
       auto l = store_layout::for_data_dir(run_dir.path());
       power_cut_file_system fs{run_dir.path()};
       ASSERT_FALSE(ensure_store_dirs(fs, l));
-      job_writer w{fs, l, sync_mode::group};
+      job_writer w{fs, l, mode};
       fs.fail_nth_fsync(nth, code);
       auto out = submit_and_wait(w, {write_op::kind::create, job_n(4), {}});
       EXPECT_FALSE(out.ok) << nth;
@@ -140,8 +147,8 @@ TEST_F(WriterTest, FailedWriteRejectsTheWholeRoundAndLatches) {
 
 TEST_F(WriterTest, GroupCommitSharesOneRoundAcrossQueuedOps) {
   power_cut_file_system fs{dir.path()};
-  // Hold the first round inside its first directory fsync until the rest
-  // of the ops are queued, so they must all go into the second round.
+  // Hold the first round inside its first sync until the rest of the ops
+  // are queued, so they must all go into the second round.
   std::mutex m;
   std::condition_variable cv;
   bool first_round_syncing = false, release = false;
@@ -166,8 +173,7 @@ TEST_F(WriterTest, GroupCommitSharesOneRoundAcrossQueuedOps) {
       std::unique_lock lock{m};
       cv.wait(lock, [&] { return first_round_syncing; });
     }
-    auto dir_fsyncs_at_start = fs.stats().dir_fsyncs;
-    EXPECT_EQ(dir_fsyncs_at_start, 0u); // the hook runs before the count
+    EXPECT_EQ(fs.stats().fs_syncs, 0u); // the hook runs before the count
     for (int i = 1; i < 9; ++i)
       w.submit({write_op::kind::create, job_n(100 + i), {}}, [&, i](write_outcome o) {
         EXPECT_TRUE(o.ok) << o.error.message;
@@ -185,9 +191,12 @@ TEST_F(WriterTest, GroupCommitSharesOneRoundAcrossQueuedOps) {
     EXPECT_EQ(w.rounds(), 2u);
   }
   auto s = fs.stats();
-  // Two rounds x (jobs dir + routes dir), not two per create.
-  EXPECT_EQ(s.dir_fsyncs, 4u);
-  EXPECT_EQ(s.file_fsyncs, 18u); // a job file and a marker per create
+  // Two rounds x three file-system syncs, whatever the number of creates;
+  // no per-file or per-directory fsync at all.
+  EXPECT_EQ(s.fs_syncs, 6u);
+  EXPECT_EQ(s.dir_fsyncs, 0u);
+  EXPECT_EQ(s.file_fsyncs, 0u);
+  EXPECT_EQ(s.writes, 18u); // a job file and a marker per create
   EXPECT_EQ(acked.load(), 9);
 }
 
