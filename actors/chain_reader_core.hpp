@@ -11,6 +11,7 @@
 #include "messages/chain_readers.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
@@ -77,6 +78,20 @@ struct reader_core {
     return st;
   }
 
+  /// Logs a breaker change caused by the outcome just recorded.
+  void note_transition(chain::breaker_state before, const std::string& cause) const {
+    auto after = breaker.state();
+    if (after == before)
+      return;
+    if (after == chain::breaker_state::open && before == chain::breaker_state::half_open)
+      spdlog::debug("{} circuit breaker probe failed: {}", source, cause);
+    else if (after == chain::breaker_state::open)
+      spdlog::warn("{} circuit breaker open: calls fail fast for {} ms (last failure: {})",
+                   source, breaker.settings().open_backoff.count(), cause);
+    else if (after == chain::breaker_state::closed)
+      spdlog::info("{} circuit breaker closed: the source answers again", source);
+  }
+
   /// Finishes call `id` (no-op if it already finished).
   void complete(std::uint64_t id, std::optional<std::string> failure) {
     auto it = pending.find(id);
@@ -132,9 +147,11 @@ void guarded_call(Self* self, reader_core& core, std::function<chain::read_resul
   core.pending.emplace(id, [slot, done = std::move(done)](reader_core& c,
                                                           std::optional<std::string> failure) {
     auto now = reader_core::clock::now();
+    auto before = c.breaker.state();
     if (failure) {
       slot->abandoned = true;
       c.breaker.record_failure(now);
+      c.note_transition(before, *failure);
       done(result::unavailable(std::move(*failure)));
       return;
     }
@@ -147,6 +164,7 @@ void guarded_call(Self* self, reader_core& core, std::function<chain::read_resul
       c.breaker.record_failure(now);
     else
       c.breaker.record_success(now);
+    c.note_transition(before, slot->value.cause);
     done(std::move(slot->value));
   });
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
@@ -205,11 +223,15 @@ void start_supervision(Self self) {
       s.gave_up = s.source + " reader crashed more than " + std::to_string(s.budget.max_restarts) +
                   " times in " + std::to_string(s.budget.period.count()) +
                   " ms; not restarting (last: " + caf::to_string(dm.reason) + ")";
+      spdlog::error("{}; the node is not ready", s.gave_up);
       *s.worker = nullptr;
       return;
     }
     s.recent_restarts.push_back(now);
     ++s.restarts;
+    spdlog::error("{} reader went down ({}); restarting it ({} of {} allowed in {} ms)", s.source,
+                  caf::to_string(dm.reason), s.recent_restarts.size(), s.budget.max_restarts,
+                  s.budget.period.count());
     start();
   });
 }
