@@ -265,3 +265,33 @@ TEST_F(Readers, BitcoinReaderResolvesTransactions) {
 
 } // namespace
 } // namespace covsigner::actors
+
+namespace covsigner::actors {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ReaderShutdown, AHungBackendCallDoesNotBlockShutdown) {
+  auto fixture = test_support::test_fixture();
+  auto faults = std::make_shared<chain::fault_switch>(30s);
+  faults->set(chain::fault_mode::hang);
+  auto start_at = std::chrono::steady_clock::now();
+  {
+    caf::actor_system_config cfg;
+    caf::actor_system sys{cfg};
+    reader_settings rs;
+    rs.request_timeout = 200ms;
+    auto reader = spawn_registry_reader(sys, chain::make_fixture_registry(fixture, faults), rs);
+    auto r = test_support::ask<messages::registry_reply>(sys, reader, 5s, messages::wallet_atom::value,
+                                                         test_support::wallet_id_hex);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->code, messages::chain_code::unavailable);
+    EXPECT_EQ(r->cause, "wallet registry did not answer within 200 ms");
+    caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
+  } // the actor system ends while the backend call still hangs on its thread
+  EXPECT_LT(std::chrono::steady_clock::now() - start_at, 5s);
+  faults->set(chain::fault_mode::none); // lets the detached thread finish
+}
+
+} // namespace
+} // namespace covsigner::actors
