@@ -8,19 +8,16 @@ namespace {
 
 using self_ptr = bridge_reader_impl::stateful_pointer<bridge_reader_state>;
 
-// registry_unavailable_cause is the bare reason: consumers that need the
+// registry_unavailable_cause holds the bare reason: consumers that need the
 // members hash refuse with "wallet registry data unavailable for wallet
-// 0x<id>: <cause>" (DESIGN.md, GetWallet), so it must not repeat the id.
-std::string registry_cause(const covenant::wallet_chain_data&, const std::string& why) {
-  return why;
-}
+// 0x<id>: <cause>" (DESIGN.md, GetWallet), so it does not repeat the id.
 
 // Second half of GetWallet: the best-effort registry read.
 void add_registry_data(self_ptr self, covenant::wallet_chain_data wallet,
                        caf::typed_response_promise<wallet_reply> promise) {
   auto& st = self->state;
   if (!st.registry) {
-    wallet.registry_unavailable_cause = registry_cause(wallet, "no wallet registry reader is configured");
+    wallet.registry_unavailable_cause = "no wallet registry reader is configured";
     promise.deliver(wallet_reply{chain_code::ok, std::move(wallet), {}});
     return;
   }
@@ -43,12 +40,12 @@ void add_registry_data(self_ptr self, covenant::wallet_chain_data wallet,
         if (r.code == chain_code::ok)
           wallet.members_ids_hash = r.members_ids_hash;
         else
-          wallet.registry_unavailable_cause = registry_cause(wallet, r.cause);
+          wallet.registry_unavailable_cause = r.cause;
         finish(std::move(wallet));
       },
       [wallet, finish](caf::error& err) mutable {
         wallet.registry_unavailable_cause =
-          registry_cause(wallet, "wallet registry reader did not answer: " + caf::to_string(err));
+          "wallet registry reader did not answer: " + caf::to_string(err);
         finish(std::move(wallet));
       });
 }
@@ -80,8 +77,7 @@ caf::result<wallet_reply> read_wallet(self_ptr self, const std::string& pkh_hex,
       }
       r.value.members_ids_hash.reset();
       if (!with_registry) {
-        r.value.registry_unavailable_cause =
-          registry_cause(r.value, "not requested (Bridge-only read)");
+        r.value.registry_unavailable_cause = "not requested (Bridge-only read)";
         promise.deliver(wallet_reply{chain_code::ok, std::move(r.value), {}});
         return;
       }

@@ -95,6 +95,22 @@ TEST_F(Readers, GetWalletBridgeFailureStillReturnsError) {
                             ": fixture Bridge failed (simulated fault)");
 }
 
+TEST_F(Readers, BridgeOnlyReadsAndAMissingRegistryNameTheirCause) {
+  start();
+  auto r = ask<wallet_reply>(sys, bridge, 5s, bridge_only_atom::value, test_support::wallet_pkh);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->code, chain_code::ok);
+  EXPECT_FALSE(r->wallet.members_ids_hash);
+  EXPECT_EQ(r->wallet.registry_unavailable_cause, "not requested (Bridge-only read)");
+  auto lone = spawn_bridge_reader(sys, chain::make_fixture_bridge(fixture, bridge_faults), {});
+  r = ask<wallet_reply>(sys, lone, 5s, wallet_atom::value, test_support::wallet_pkh);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->code, chain_code::ok);
+  EXPECT_FALSE(r->wallet.members_ids_hash);
+  EXPECT_EQ(r->wallet.registry_unavailable_cause, "no wallet registry reader is configured");
+  caf::anon_send_exit(lone, caf::exit_reason::user_shutdown);
+}
+
 TEST_F(Readers, InvalidKeyIsATypedError) {
   start();
   auto r = ask<wallet_reply>(sys, bridge, 5s, wallet_atom::value, std::string("0x12"));
