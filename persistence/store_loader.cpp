@@ -97,7 +97,9 @@ struct marker_entry {
 
 struct candidate {
   covenant::job job;
-  std::string bytes;
+  // SHA-256 of the file, for a marker backfill; only computed when the job
+  // has no valid marker (keeping every file's bytes would double the RSS).
+  std::string checksum;
   std::filesystem::path file;
   marker_entry* marker = nullptr; // valid marker of this job, if any
 };
@@ -382,7 +384,9 @@ private:
           }
           if (entry)
             entry->used = true;
-          candidates_[job->route_key()].push_back(candidate{std::move(*job), std::move(*bytes), p, entry});
+          // Here `entry` is set only when its marker is valid.
+          candidates_[job->route_key()].push_back(
+            candidate{std::move(*job), entry ? std::string{} : sha256_hex(*bytes), p, entry});
           return std::nullopt;
         }
       }
@@ -484,9 +488,10 @@ private:
         t.detail = std::string{covenant::interrupted_detail};
         t.reason = std::string{covenant::failure_reason::provider_failed};
         covenant::apply_transition(w.job, t, now_);
-        w.bytes = encode_job_file(w.job);
-        if (auto err = write_file_atomic(fs_, w.file, w.bytes, true))
+        auto bytes = encode_job_file(w.job);
+        if (auto err = write_file_atomic(fs_, w.file, bytes, true))
           return err;
+        w.checksum = sha256_hex(bytes);
         dirty_.insert(w.file.parent_path());
         ++out_.summary.interrupted_signing;
       }
@@ -507,7 +512,7 @@ private:
       if (w.marker)
         continue;
       route_marker m{w.job.request_id, w.job.route, w.job.route_request_id, w.job.request_digest,
-                     sha256_hex(w.bytes)};
+                     w.checksum};
       if (auto err = write_file_atomic(fs_, layout_.marker_file(w.job.request_id), encode_route_marker(m), true))
         return err;
       dirty_.insert(layout_.routes_dir());
