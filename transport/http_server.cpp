@@ -8,6 +8,8 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
 namespace covsigner::transport {
 
 using namespace messages;
@@ -137,6 +139,13 @@ http_server::http_server(node_client& client, http_settings settings)
   // Without TCP_NODELAY, Nagle + delayed ACK cap a keep-alive client at
   // about 290 requests/s (dependency notes §4).
   server_->set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which lets a second process
+  // bind the same port and silently share its connections. Like the
+  // reference (Go), only SO_REUSEADDR: an occupied port fails startup.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   // One byte over the limit is enough to tell "too large" (a 400, as the
   // Go decoder fails) from "exactly at the limit".
   server_->set_payload_max_length(settings_.max_body_bytes + 1);

@@ -227,3 +227,38 @@ TEST_F(Covsignerd, RefusesATokenInBothTheEnvironmentAndAFile) {
             std::string::npos)
     << log_text();
 }
+
+// keep-core TestInitializeRejectsInvalidOrUnavailablePort (port -1) and
+// TestInitializeReleasesStoreLockAfterLaterStartupFailure (occupied port).
+TEST_F(Covsignerd, RejectsANegativePort) {
+  auto child = start({"--port=-1"});
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find("invalid covenant signer port [-1]"), std::string::npos) << log_text();
+}
+
+TEST_F(Covsignerd, AnOccupiedPortFailsStartupAndReleasesTheStoreLock) {
+  // A plain listening socket (no SO_REUSEPORT) holds the port.
+  int occupant = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(occupant, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(occupant, 4), 0);
+  auto child = start();
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status) << "covsignerd kept running on an occupied port";
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find("failed to bind covenant signer port [" + std::to_string(port) + "]"),
+            std::string::npos)
+    << log_text();
+  close(occupant);
+  // The store it had opened was closed: a retry on the same data dir starts.
+  port = test_support::free_loopback_port();
+  auto again = start();
+  ASSERT_TRUE(wait_healthy(*again)) << log_text();
+  again->signal(SIGTERM);
+  ASSERT_TRUE(again->wait_for_exit(20s));
+}

@@ -212,3 +212,24 @@ TEST(HttpOverload, HeadersOver8KiBAreRefused) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 400);
 }
+
+TEST(HttpOverload, TheOverflowResponderChecksTheTokenOnReadyz) {
+  auto settings = small_pool();
+  settings.connection.timeouts.read_header = 4000ms;
+  settings.client_tokens = {"probe-token"};
+  settings.admin_tokens = {"admin-token"};
+  test_support::http_node node{settings};
+  std::vector<std::unique_ptr<raw_connection>> slow;
+  for (int i = 0; i < 4; ++i)
+    slow.push_back(slow_client(node.port()));
+  std::this_thread::sleep_for(500ms);
+  auto refused = quick_client(node.port())->Get("/readyz");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->body, "missing bearer token\n");
+  EXPECT_EQ(refused->get_header_value("WWW-Authenticate"), "Bearer");
+  auto ready = quick_client(node.port())->Get("/readyz", {{"Authorization", "Bearer probe-token"}});
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  EXPECT_EQ(ready->get_header_value("Connection"), "close"); // from the responder, not a worker
+}

@@ -72,3 +72,13 @@ TEST(HttpMetrics, PrometheusTextCountsRequestsByEndpointAndStatus) {
                     "covsigner_submit_poisoned_refusals_total 0", "# TYPE covsigner_http_busy_workers gauge"})
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
 }
+
+TEST(HttpStartup, ASecondServerCannotShareTheBoundPort) {
+  // No SO_REUSEPORT: two nodes never split one port's connections.
+  test_support::http_node first{plain()};
+  test_support::http_node::with_server_on(first.port(), [&](std::variant<int, std::string> bound) {
+    ASSERT_TRUE(std::holds_alternative<std::string>(bound));
+    EXPECT_EQ(std::get<std::string>(bound), "failed to bind covenant signer port [" +
+                                              std::to_string(first.port()) + "] on 127.0.0.1");
+  });
+}

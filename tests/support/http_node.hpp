@@ -56,6 +56,27 @@ public:
 
   int port() const { return port_; }
 
+  /// Starts a second node's server on `port` and hands `check` the result
+  /// of start() (for bind-failure tests).
+  template <class Check>
+  static void with_server_on(int port, Check check) {
+    node_test_config cfg;
+    caf::actor_system system{cfg};
+    temp_dir dir;
+    actors::node_options options;
+    options.data_dir = dir.path();
+    auto started = actors::start_node(system, options);
+    if (!std::holds_alternative<actors::running_node>(started))
+      throw std::runtime_error("node did not start");
+    auto& node = std::get<actors::running_node>(started);
+    {
+      transport::node_client client{system, node.node};
+      transport::http_server server{client, transport::http_settings{}};
+      check(server.start(port));
+    }
+    actors::stop_node(system, node);
+  }
+
   std::unique_ptr<httplib::Client> client() const {
     auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
     c->set_read_timeout(30, 0);
