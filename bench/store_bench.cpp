@@ -5,7 +5,8 @@
 // the load adds. Runs on a real disk only: tmpfs has no fsync cost and would
 // flatter every number.
 //
-//   store_bench [--dir=PATH] [--seconds=S] [--load-jobs=N] [--json=FILE]
+//   store_bench [--dir=PATH] [--seconds=S] [--load-jobs=N] [--json=FILE] [--keep]
+// --keep leaves the data under --dir (e.g. to profile the load).
 #include "covenant/job.hpp"
 #include "persistence/job_writer.hpp"
 #include "persistence/store_layout.hpp"
@@ -176,6 +177,7 @@ int main(int argc, char** argv) {
   double seconds = 3;
   std::size_t load_jobs = 100000;
   std::string json_path;
+  bool keep = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--dir=", 0) == 0)
@@ -186,8 +188,10 @@ int main(int argc, char** argv) {
       load_jobs = std::stoul(a.substr(12));
     else if (a.rfind("--json=", 0) == 0)
       json_path = a.substr(7);
+    else if (a == "--keep")
+      keep = true;
     else {
-      std::cerr << "usage: store_bench [--dir=PATH] [--seconds=S] [--load-jobs=N] [--json=FILE]\n";
+      std::cerr << "usage: store_bench [--dir=PATH] [--seconds=S] [--load-jobs=N] [--json=FILE] [--keep]\n";
       return 2;
     }
   }
@@ -256,6 +260,7 @@ int main(int argc, char** argv) {
           ",\"rssGrowthKiB\":" + std::to_string(cold.rss_growth_kib) + "}}";
   if (!json_path.empty())
     std::ofstream(json_path) << json << "\n";
-  fs::remove_all(base);
+  if (!keep)
+    fs::remove_all(base);
   return 0;
 }
