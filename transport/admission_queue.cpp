@@ -13,6 +13,8 @@ admission_queue::admission_queue(admission_settings settings) : settings_(settin
   for (std::size_t i = 0; i < settings_.workers; ++i)
     threads_.emplace_back([this] { work(); });
   janitor_ = std::thread([this] { expire_waiting(); });
+  for (std::size_t i = 0; i < settings_.reject_threads; ++i)
+    reject_threads_.emplace_back([this] { run_rejects(); });
 }
 
 admission_queue::~admission_queue() {
@@ -27,6 +29,34 @@ void admission_queue::reject(std::function<void()>& fn) {
   reject_mode = true;
   fn();
   reject_mode = false;
+}
+
+void admission_queue::turn_away(std::function<void()> fn) {
+  rejected_.fetch_add(1, std::memory_order_relaxed);
+  if (reject_threads_.empty()) {
+    reject(fn);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> guard{reject_mutex_};
+    rejects_.push_back(std::move(fn));
+  }
+  reject_ready_.notify_one();
+}
+
+void admission_queue::run_rejects() {
+  for (;;) {
+    std::function<void()> fn;
+    {
+      std::unique_lock<std::mutex> lock{reject_mutex_};
+      reject_ready_.wait(lock, [&] { return rejects_stopping_ || !rejects_.empty(); });
+      if (rejects_.empty())
+        return;
+      fn = std::move(rejects_.front());
+      rejects_.pop_front();
+    }
+    reject(fn);
+  }
 }
 
 // Workers not holding a connection, including threads still starting.
@@ -52,10 +82,7 @@ void admission_queue::enqueue(std::function<void()> fn) {
       return;
     }
   }
-  // Full: answer on the accepting thread; reject mode only hands the socket
-  // to the overflow responder, it never blocks.
-  rejected_.fetch_add(1, std::memory_order_relaxed);
-  reject(fn);
+  turn_away(std::move(fn));
 }
 
 void admission_queue::work() {
@@ -88,8 +115,7 @@ void admission_queue::expire_waiting() {
       jobs_.pop_front();
       update_waiting();
       lock.unlock();
-      rejected_.fetch_add(1, std::memory_order_relaxed);
-      reject(fn);
+      turn_away(std::move(fn));
       lock.lock();
     }
   }
@@ -109,10 +135,19 @@ void admission_queue::shutdown() {
   for (auto& t : threads_)
     t.join();
   janitor_.join();
-  std::lock_guard<std::mutex> guard(mutex_);
-  for (auto& job : jobs_)
-    reject(job.fn);
-  jobs_.clear();
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    for (auto& job : jobs_)
+      turn_away(std::move(job.fn));
+    jobs_.clear();
+  }
+  {
+    std::lock_guard<std::mutex> guard{reject_mutex_};
+    rejects_stopping_ = true;
+  }
+  reject_ready_.notify_all();
+  for (auto& t : reject_threads_)
+    t.join(); // they drain what is queued first
 }
 
 } // namespace covsigner::transport

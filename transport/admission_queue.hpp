@@ -25,6 +25,11 @@ struct admission_settings {
   std::size_t workers = 64;
   std::size_t max_waiting = 32;                // connections waiting for a worker
   std::chrono::milliseconds max_wait{1000};    // then they are turned away
+  /// 0: a turned-away task runs on the thread that turns it away (it must
+  /// not block: the plain-HTTP server only hands its socket over). Else it
+  /// runs on one of this many threads (the TLS server, whose turned-away
+  /// connections httplib processes in full and the handler answers 503).
+  std::size_t reject_threads = 0;
 };
 
 class admission_queue final : public httplib::TaskQueue {
@@ -60,6 +65,8 @@ private:
   void update_waiting();
   void work();
   void expire_waiting();
+  void turn_away(std::function<void()> fn);
+  void run_rejects();
   static void reject(std::function<void()>& fn);
 
   admission_settings settings_;
@@ -73,6 +80,11 @@ private:
   std::atomic<std::size_t> rejected_{0};
   std::vector<std::thread> threads_;
   std::thread janitor_;
+  std::mutex reject_mutex_;
+  std::condition_variable reject_ready_;
+  std::deque<std::function<void()>> rejects_;
+  bool rejects_stopping_ = false;
+  std::vector<std::thread> reject_threads_;
 };
 
 } // namespace covsigner::transport

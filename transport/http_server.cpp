@@ -4,6 +4,7 @@
 #include "transport/auth.hpp"
 #include "transport/request_pipeline.hpp"
 #include "transport/routes.hpp"
+#include "transport/tls_server.hpp"
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -135,7 +136,20 @@ http_server::http_server(node_client& client, http_settings settings)
     [this](std::string_view method, std::string_view path, std::string_view authorization) {
       return overflow_answer(method, path, authorization);
     });
-  server_ = std::make_unique<guarded_server>(settings_.connection, *overflow_);
+  if (settings_.tls_certificate_file.empty() && settings_.tls_private_key_file.empty()) {
+    auto plain = std::make_unique<guarded_server>(settings_.connection, *overflow_);
+    auto* p = plain.get();
+    queue_of_ = [p] { return p->queue(); };
+    raise_backlog_ = [p](int n) { return p->raise_backlog(n); };
+    server_ = std::move(plain);
+  } else {
+    auto tls = std::make_unique<guarded_tls_server>(
+      settings_.tls_certificate_file, settings_.tls_private_key_file, settings_.connection);
+    auto* p = tls.get();
+    queue_of_ = [p] { return p->queue(); };
+    raise_backlog_ = [p](int n) { return p->raise_backlog(n); };
+    server_ = std::move(tls);
+  }
   // Without TCP_NODELAY, Nagle + delayed ACK cap a keep-alive client at
   // about 290 requests/s (dependency notes §4).
   server_->set_tcp_nodelay(true);
@@ -158,7 +172,7 @@ http_server::~http_server() {
 
 server_gauges http_server::gauges() const {
   server_gauges g;
-  if (const auto* q = server_->queue()) {
+  if (const auto* q = queue_of_()) {
     g.busy_workers = static_cast<double>(q->busy());
     g.waiting_connections = static_cast<double>(q->waiting());
     g.rejected_connections = static_cast<double>(q->rejected());
@@ -205,6 +219,17 @@ void http_server::install_routes() {
                          latency.count());
     };
 
+    // 0. A connection the pool turned away (TLS server only; the plain
+    // server answers those before a worker sees them): probes as usual,
+    // everything else 503.
+    if (admission_queue::rejecting() && !((req.method == "GET" || req.method == "HEAD") &&
+                                          (req.path == "/healthz" || req.path == "/readyz"))) {
+      res.set_header("Retry-After", "1");
+      res.set_header("Connection", "close");
+      write_error(res, 503, "server overloaded");
+      label = "other";
+      return finish();
+    }
     // 1. Authentication, before the router (reference §1.3).
     std::optional<std::size_t> identity;
     auto scope = scope_of(req.method, req.path);
@@ -371,6 +396,11 @@ std::variant<int, std::string> http_server::start(int port) {
   if (auto err = check_listen_tokens(host, !settings_.client_tokens.empty(),
                                      !settings_.admin_tokens.empty()))
     return *err;
+  if (settings_.tls_certificate_file.empty() != settings_.tls_private_key_file.empty())
+    return std::string{"TLS needs both a certificate file and a private key file"};
+  if (!server_->is_valid())
+    return "cannot load TLS certificate [" + settings_.tls_certificate_file +
+           "] and private key [" + settings_.tls_private_key_file + "]";
   int bound = port;
   if (port == 0)
     bound = server_->bind_to_any_port(host);
@@ -378,7 +408,7 @@ std::variant<int, std::string> http_server::start(int port) {
     bound = -1;
   if (bound <= 0)
     return "failed to bind covenant signer port [" + std::to_string(port) + "] on " + host;
-  server_->raise_backlog(1024);
+  raise_backlog_(1024);
   // The socket already listens: connections queue until the thread accepts.
   listener_ = std::thread([this] { server_->listen_after_bind(); });
   return bound;

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -58,6 +59,11 @@ struct http_settings {
   /// admission worker count is taken from `workers`.
   connection_settings connection;
   request_policy policy;
+  /// HTTPS (httplib::SSLServer): PEM certificate chain and private key.
+  /// Both or neither; without them the server speaks plain HTTP (put a
+  /// TLS-terminating proxy in front of a non-loopback deployment).
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
   /// Where request logs go (one line per request); null: spdlog's default
   /// logger. covsignerd passes an asynchronous logger so the write does not
   /// happen on the worker.
@@ -98,7 +104,10 @@ private:
   rate_limiter poll_budget_;
   std::atomic<std::size_t> waiting_submits_{0};
   std::unique_ptr<overflow_responder> overflow_;
-  std::unique_ptr<guarded_server> server_;
+  std::unique_ptr<httplib::Server> server_;
+  // What the two server kinds (plain, TLS) share beyond httplib::Server.
+  std::function<const admission_queue*()> queue_of_;
+  std::function<bool(int)> raise_backlog_;
   std::thread listener_;
 };
 

@@ -36,7 +36,10 @@ covsignerd_config::covsignerd_config() {
     .add(http_keep_alive_max_requests, "keep-alive-max-requests",
          "requests per keep-alive connection before it closes (default: 100)")
     .add(http_open_probes, "open-probes",
-         "serve /readyz and /metrics without the client token (default: false)");
+         "serve /readyz and /metrics without the client token (default: false)")
+    .add(http_tls_cert_file, "tls-cert-file",
+         "PEM certificate chain: serve HTTPS (with --http.tls-key-file) (default: none = HTTP)")
+    .add(http_tls_key_file, "tls-key-file", "PEM private key for --http.tls-cert-file (default: none)");
   opt_group{custom_options_, "rate-limit"}
     .add(rate_requests_per_minute, "requests-per-minute",
          "per client token: any request, before parsing; 0 = unlimited (default: 6000)")

@@ -34,6 +34,8 @@ struct covsignerd_config : caf::actor_system_config {
   std::size_t http_max_waiting_connections = 32;
   std::size_t http_keep_alive_max_requests = 100;
   bool http_open_probes = false;
+  std::string http_tls_cert_file;
+  std::string http_tls_key_file;
   double rate_requests_per_minute = 6000;
   double rate_request_burst = 200;
   double rate_submit_per_minute = 5;

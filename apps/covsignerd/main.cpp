@@ -100,6 +100,8 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   http.connection.admission.max_waiting = cfg.http_max_waiting_connections;
   http.connection.keep_alive_max_requests = cfg.http_keep_alive_max_requests;
   http.open_probes = cfg.http_open_probes;
+  http.tls_certificate_file = cfg.http_tls_cert_file;
+  http.tls_private_key_file = cfg.http_tls_key_file;
   http.limits.requests = {cfg.rate_requests_per_minute, cfg.rate_request_burst};
   http.limits.submit = {cfg.rate_submit_per_minute, cfg.rate_submit_burst};
   http.limits.poll = {cfg.rate_poll_per_minute, cfg.rate_poll_burst};
@@ -117,9 +119,10 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
       return 1;
     }
     spdlog::info("enabled covenant signer provider endpoint on [{}:{}] auth=[{}] admin_auth=[{}] "
-                 "self_v1=[{}] data_dir=[{}]",
+                 "tls=[{}] self_v1=[{}] data_dir=[{}]",
                  cfg.listen_address, std::get<int>(bound), !http.client_tokens.empty(),
-                 !http.admin_tokens.empty(), cfg.enable_self_v1, cfg.data_dir);
+                 !http.admin_tokens.empty(), !http.tls_certificate_file.empty(),
+                 cfg.enable_self_v1, cfg.data_dir);
   } else {
     spdlog::info("HTTP disabled (port 0); data_dir=[{}]", cfg.data_dir);
   }

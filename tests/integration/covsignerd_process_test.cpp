@@ -262,3 +262,28 @@ TEST_F(Covsignerd, AnOccupiedPortFailsStartupAndReleasesTheStoreLock) {
   again->signal(SIGTERM);
   ASSERT_TRUE(again->wait_for_exit(20s));
 }
+
+TEST_F(Covsignerd, ServesHttpsWithACertificateAndKey) {
+  auto cert = (dir.path() / "cert.pem").string();
+  auto key = (dir.path() / "key.pem").string();
+  auto cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+             "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+             key + " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl could not make a test certificate";
+  auto child = start({"--http.tls-cert-file=" + cert, "--http.tls-key-file=" + key});
+  httplib::SSLClient https("127.0.0.1", port);
+  https.set_ca_cert_path(cert.c_str());
+  https.enable_server_certificate_verification(true);
+  https.set_connection_timeout(0, 200000);
+  bool healthy = false;
+  for (int i = 0; i < 200 && child->running() && !healthy; ++i) {
+    auto res = https.Get("/healthz");
+    healthy = res && res->status == 200;
+    if (!healthy)
+      child->wait_for_exit(50ms);
+  }
+  ASSERT_TRUE(healthy) << log_text();
+  child->signal(SIGTERM);
+  ASSERT_TRUE(child->wait_for_exit(20s));
+  EXPECT_NE(log_text().find("tls=[true]"), std::string::npos) << log_text();
+}
