@@ -129,44 +129,85 @@ caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
   return promise;
 }
 
+// Runs every readiness check at once and answers when the last one has.
+class readiness_collector {
+public:
+  explicit readiness_collector(caf::typed_response_promise<readiness> promise)
+    : promise_(std::move(promise)) {
+    result_.ready = true;
+  }
+  void fail(std::string check) {
+    result_.ready = false;
+    result_.failing.push_back(std::move(check));
+  }
+  readiness& result() { return result_; }
+  void expect() { ++pending_; }
+  void done() {
+    if (--pending_ == 0)
+      promise_.deliver(result_);
+  }
+
+private:
+  caf::typed_response_promise<readiness> promise_;
+  readiness result_;
+  int pending_ = 1; // the caller's own reference, released by done()
+};
+
 caf::result<readiness> ready(self_ptr self) {
   auto& st = self->state;
   auto promise = self->make_response_promise<readiness>();
-  auto checks = std::make_shared<readiness>();
-  checks->ready = true;
-  if (!st.refusal_cause.empty()) {
-    checks->ready = false;
-    checks->failing.push_back("node: " + st.refusal_cause);
-  }
+  auto checks = std::make_shared<readiness_collector>(promise);
+  if (!st.refusal_cause.empty())
+    checks->fail("node: " + st.refusal_cause);
+  auto on_error = [checks](std::string what) {
+    return [checks, what](caf::error& err) {
+      checks->fail(what + ": " + caf::to_string(err));
+      checks->done();
+    };
+  };
+  checks->expect();
   self->request(st.store, st.timeouts.store, status_atom::value)
     .then(
-      [self, promise, checks](store_status& s) mutable {
-        checks->jobs = s.jobs;
-        if (s.writes_refused) {
-          checks->ready = false;
-          checks->failing.push_back("store: " + s.refusal_cause);
-        }
-        self->request(self->state.registry, self->state.timeouts.store, status_atom::value)
-          .then(
-            [promise, checks](registry_status& r) mutable {
-              checks->poisoned_keys = r.poisoned_keys;
-              if (r.submits_refused) {
-                checks->ready = false;
-                checks->failing.push_back("route_registry: " + r.refusal_cause);
-              }
-              promise.deliver(*checks);
-            },
-            [promise, checks](caf::error& err) mutable {
-              checks->ready = false;
-              checks->failing.push_back("route_registry: " + caf::to_string(err));
-              promise.deliver(*checks);
-            });
+      [checks](store_status& s) {
+        checks->result().jobs = s.jobs;
+        if (s.writes_refused)
+          checks->fail("store: " + s.refusal_cause);
+        checks->done();
       },
-      [promise, checks](caf::error& err) mutable {
-        checks->ready = false;
-        checks->failing.push_back("store: " + caf::to_string(err));
-        promise.deliver(*checks);
-      });
+      on_error("store"));
+  checks->expect();
+  self->request(st.registry, st.timeouts.store, status_atom::value)
+    .then(
+      [checks](registry_status& r) {
+        checks->result().poisoned_keys = r.poisoned_keys;
+        if (r.submits_refused)
+          checks->fail("route_registry: " + r.refusal_cause);
+        checks->done();
+      },
+      on_error("route_registry"));
+  if (st.chain.bridge) {
+    checks->expect();
+    self->request(st.chain.bridge, st.timeouts.store, status_atom::value)
+      .then(
+        [checks](breaker_status& b) {
+          if (b.state == "open" || b.state == "failed")
+            checks->fail("bridge_reader: breaker " + b.state + " (" + b.cause + ")");
+          checks->done();
+        },
+        on_error("bridge_reader"));
+  }
+  if (st.chain.head) {
+    checks->expect();
+    self->request(st.chain.head, st.timeouts.store, height_atom::value)
+      .then(
+        [checks](chain_height& h) {
+          if (!h.fresh)
+            checks->fail("chain_head: stale (" + h.cause + ")");
+          checks->done();
+        },
+        on_error("chain_head"));
+  }
+  checks->done();
   return promise;
 }
 
@@ -184,12 +225,14 @@ std::string new_request_id(std::string_view route) {
 }
 
 node_actor::behavior_type node(self_ptr self, job_store_actor store, route_registry_actor registry,
-                               session_supervisor_actor supervisor, node_timeouts timeouts) {
+                               session_supervisor_actor supervisor, node_timeouts timeouts,
+                               node_chain_readers chain) {
   auto& st = self->state;
   st.store = std::move(store);
   st.registry = std::move(registry);
   st.supervisor = std::move(supervisor);
   st.timeouts = timeouts;
+  st.chain = std::move(chain);
   self->monitor(st.store);
   self->monitor(st.registry);
   self->set_down_handler([self](caf::down_msg& msg) {

@@ -1,6 +1,8 @@
 #include "actors/node_bootstrap.hpp"
 
+#include "actors/bitcoin_reader.hpp"
 #include "actors/job_store.hpp"
+#include "actors/registry_reader.hpp"
 #include "actors/route_registry.hpp"
 #include "persistence/store_loader.hpp"
 
@@ -14,6 +16,14 @@ using namespace messages;
 
 std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                                    const node_options& options) {
+  // Configuration errors first: nothing is locked or spawned for a bad one.
+  std::optional<chain::chain_sources> sources;
+  if (options.chain) {
+    std::string error;
+    sources = chain::make_chain_sources(*options.chain, error);
+    if (!sources)
+      return "chain configuration: " + error;
+  }
   auto fs = std::make_unique<persistence::posix_file_system>();
   auto layout = persistence::store_layout::for_data_dir(options.data_dir);
   auto opened = persistence::open_store(*fs, layout);
@@ -46,8 +56,20 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
   running.registry = system.spawn(route_registry, running.store, std::move(seed),
                                   options.timeouts.store);
   running.supervisor = system.spawn(session_supervisor, running.store, options.sessions);
+  if (sources) {
+    running.registry_reader =
+      spawn_registry_reader(system, sources->registry, options.registry, options.reader_restarts);
+    running.bridge_reader = spawn_bridge_reader(system, sources->bridge, running.registry_reader,
+                                                options.bridge, options.reader_restarts);
+    running.chain_head =
+      spawn_chain_head(system, sources->height, options.head, options.reader_restarts);
+    running.bitcoin_reader =
+      spawn_bitcoin_reader(system, sources->bitcoin, options.bitcoin, options.reader_restarts);
+    running.chain_faults = sources->faults;
+  }
   running.node = system.spawn(node, running.store, running.registry, running.supervisor,
-                              options.timeouts);
+                              options.timeouts,
+                              node_chain_readers{running.bridge_reader, running.chain_head});
   // Jobs that never reached SIGNING resume; SIGNING ones were already failed
   // as interrupted by the load.
   for (auto& job : resumable)
@@ -67,7 +89,9 @@ void stop_node(caf::actor_system& system, running_node& node, std::chrono::milli
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  for (auto addr : {node.node.address(), node.supervisor.address(), node.registry.address()})
+  for (auto addr : {node.node.address(), node.supervisor.address(), node.registry.address(),
+                    node.bridge_reader.address(), node.registry_reader.address(),
+                    node.chain_head.address(), node.bitcoin_reader.address()})
     if (auto handle = caf::actor_cast<caf::actor>(addr))
       self->send_exit(handle, caf::exit_reason::user_shutdown);
   // The store goes last so in-flight writes finish; waiting for its down

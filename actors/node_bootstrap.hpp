@@ -3,13 +3,17 @@
 // supervisor and the node; resume jobs that never reached SIGNING.
 #pragma once
 
+#include "actors/bridge_reader.hpp"
+#include "actors/chain_head.hpp"
 #include "actors/node.hpp"
 #include "actors/session_supervisor.hpp"
+#include "chain/backends.hpp"
 #include "persistence/job_writer.hpp"
 
 #include <caf/fwd.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -20,6 +24,14 @@ struct node_options {
   persistence::sync_mode sync = persistence::sync_mode::group;
   node_timeouts timeouts;
   session_settings sessions;
+  /// The chain sources; none = a node without chain readers (the passive
+  /// engine needs none).
+  std::optional<chain::backend_config> chain;
+  bridge_reader_settings bridge;
+  reader_settings registry;
+  chain_head_settings head;
+  reader_settings bitcoin;
+  restart_budget reader_restarts;
 };
 
 struct running_node {
@@ -27,11 +39,16 @@ struct running_node {
   messages::job_store_actor store;
   messages::route_registry_actor registry;
   messages::session_supervisor_actor supervisor;
+  messages::registry_reader_actor registry_reader; // null without a chain
+  messages::bridge_reader_actor bridge_reader;     // null without a chain
+  messages::chain_head_actor chain_head;           // null without a chain
+  messages::bitcoin_reader_actor bitcoin_reader;   // null without a chain
+  std::shared_ptr<chain::fault_switch> chain_faults; // fixture chains only (simulated faults)
   std::string load_summary; // the store's one-line load summary
 };
 
-/// Opens the store under `options.data_dir` (lock, legacy migration, load)
-/// and spawns the actors. Blocking file I/O: call it from a non-actor thread
+/// Builds the chain sources (if configured), opens the store under
+/// `options.data_dir` (lock, legacy migration, load) and spawns the actors. Blocking file I/O: call it from a non-actor thread
 /// (main or a test). The error names the cause (e.g. the held lock's path).
 std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                                    const node_options& options);
