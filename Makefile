@@ -56,3 +56,5 @@ bench: build peers
 
 clean:
 	@rm -rf $(BUILD)
+
+fuzz: deps ; @FUZZ_JOBS=$(JOBS) tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)

@@ -1,0 +1,196 @@
+// The request tools: `example`, `digest`, `validate` (command.hpp).
+#include "apps/covsignerctl/arguments.hpp"
+#include "apps/covsignerctl/command.hpp"
+#include "apps/covsignerctl/example_request.hpp"
+#include "apps/covsignerctl/pretty_json.hpp"
+#include "covenant/normalize.hpp"
+#include "covenant/request.hpp"
+#include "covenant/validation.hpp"
+
+#include <array>
+#include <chrono>
+#include <ostream>
+
+namespace covsigner::ctl {
+
+namespace {
+
+// The domain options' help, shared by every command's help text.
+#define COVSIGNERCTL_DOMAIN_HELP \
+  "  --eip712-chain-id N     EIP-712 domain chainId of approvals (default 0)\n" \
+  "  --eip712-salt HEX       EIP-712 domain salt, 0x + 64 hex (default: keccak256(\"tBTC\n" \
+  "                          Covenant Artifact Approval Domain v2\"), the node's default)\n"
+
+// Parses arguments (plus the domain options); prints the error and returns
+// nullopt on failure.
+std::optional<std::pair<parsed_arguments, covenant::eip712_domain>> parse_with_domain(
+    const std::vector<std::string>& args, std::vector<std::string_view> allowed,
+    std::ostream& err) {
+  allowed.push_back(option_chain_id);
+  allowed.push_back(option_salt);
+  auto parsed = parse_arguments(args, allowed);
+  if (const auto* e = std::get_if<std::string>(&parsed)) {
+    err << "covsignerctl: " << *e << '\n';
+    return std::nullopt;
+  }
+  auto& a = std::get<parsed_arguments>(parsed);
+  auto domain = eip712_domain_from(a);
+  if (const auto* e = std::get_if<std::string>(&domain)) {
+    err << "covsignerctl: " << *e << '\n';
+    return std::nullopt;
+  }
+  return std::make_pair(std::move(a), std::get<covenant::eip712_domain>(domain));
+}
+
+// Reads and decodes the one FILE argument; on failure prints to `err`
+// (decoding failures: the HTTP body text, then the decoder's detail) and
+// returns the exit code.
+std::variant<covenant::submit_input, int> read_submit_file(const parsed_arguments& a,
+                                                           std::ostream& out, std::ostream& err) {
+  if (a.positional.size() != 1) {
+    err << "covsignerctl: expected exactly one FILE argument (- for standard input)\n";
+    return exit_usage;
+  }
+  auto file = read_input(a.positional[0]);
+  if (!file.error.empty()) {
+    err << "covsignerctl: " << file.error << '\n';
+    return exit_usage;
+  }
+  auto decoded = covenant::decode_submit_input(file.content);
+  if (const auto* e = std::get_if<covenant::input_error>(&decoded)) {
+    out << e->message << '\n';
+    err << "detail: " << e->detail << '\n';
+    return exit_failed;
+  }
+  return std::get<covenant::submit_input>(std::move(decoded));
+}
+
+int run_example(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto parsed = parse_with_domain(args, {"route", "action", "route-request-id"}, err);
+  if (!parsed)
+    return exit_usage;
+  auto& [a, domain] = *parsed;
+  if (!a.positional.empty() || !a.option("route")) {
+    err << "covsignerctl: usage: covsignerctl example --route qc_v1|self_v1 [options]\n";
+    return exit_usage;
+  }
+  example_options options;
+  options.route = *a.option("route");
+  options.action = a.option("action").value_or("");
+  options.route_request_id = a.option("route-request-id").value_or("");
+  options.domain = domain;
+  auto body = make_example_submit(options);
+  if (const auto* e = std::get_if<std::string>(&body)) {
+    err << "covsignerctl: " << *e << '\n';
+    return e->rfind("internal:", 0) == 0 ? exit_internal : exit_usage;
+  }
+  out << pretty_json(std::get<boost::json::object>(body));
+  return exit_ok;
+}
+
+int run_digest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto parsed = parse_with_domain(args, {}, err);
+  if (!parsed)
+    return exit_usage;
+  auto& [a, domain] = *parsed;
+  auto input = read_submit_file(a, out, err);
+  if (const int* code = std::get_if<int>(&input))
+    return *code;
+  const auto& request = std::get<covenant::submit_input>(input).request;
+  auto normalized = covenant::normalize_request(request, {.domain = domain});
+  if (const auto* e = std::get_if<covenant::input_error>(&normalized)) {
+    out << e->message << '\n';
+    return exit_failed;
+  }
+  const auto& n = std::get<covenant::route_submit_request>(normalized);
+  out << "requestDigest: " << covenant::request_digest(n) << '\n';
+  // normalize_request requires artifactApprovals' digestible hashes only
+  // when approvals are present; without them there is no approval digest.
+  if (!n.artifact_approvals) {
+    out << "approvalDigest: none (request.artifactApprovals is absent)\n";
+    return exit_ok;
+  }
+  auto approval = covenant::artifact_approval_digest(n.artifact_approvals->payload, domain);
+  if (const auto* e = std::get_if<covenant::input_error>(&approval)) {
+    out << e->message << '\n';
+    return exit_failed;
+  }
+  out << "approvalDigest: " << crypto::to_0x_hex(std::get<crypto::hash32>(approval)) << '\n';
+  return exit_ok;
+}
+
+int run_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto parsed = parse_with_domain(args, {"route"}, err);
+  if (!parsed)
+    return exit_usage;
+  auto& [a, domain] = *parsed;
+  auto input = read_submit_file(a, out, err);
+  if (const int* code = std::get_if<int>(&input))
+    return *code;
+  const auto& submit = std::get<covenant::submit_input>(input);
+  const std::string route = a.option("route").value_or(submit.request.route);
+  covenant::validation_policy policy;
+  policy.domain = domain;
+  policy.now = std::chrono::system_clock::now();
+  auto validated = covenant::validate_submit(submit, route, policy);
+  if (const auto* e = std::get_if<covenant::validation_error>(&validated)) {
+    out << e->message << '\n';
+    if (e->kind == covenant::validation_error_kind::height_unavailable)
+      err << "note: a node answers this with HTTP 500 internal server error\n";
+    return exit_failed;
+  }
+  out << "ok\n";
+  return exit_ok;
+}
+
+const std::array<command, 3> commands = {{
+    {"example", "print a valid, dev-key-signed submit body",
+     "usage: covsignerctl example --route qc_v1|self_v1 [--action MIGRATION|REDEEM|RENEW]\n"
+     "                            [--route-request-id ID] [--eip712-chain-id N] [--eip712-salt HEX]\n"
+     "\n"
+     "Prints (stdout) a submit body for POST /v1/<route>/signer/requests that a node with\n"
+     "the given EIP-712 domain, no trust roots and no certificate verifier accepts:\n"
+     "consistent destination and plan commitments, D (and for qc_v1, C) approvals, no\n"
+     "signerApproval, no plan quote. Without --action the action field is omitted\n"
+     "(MIGRATION). Default routeRequestId: ors_demo_<route>.\n"
+     "\n"
+     "The approvals are signed with FIXED, PUBLISHED DEVELOPMENT KEYS (the secp256k1\n"
+     "scalars 0x11..11 depositor, 0x22..22 signer, 0x33..33 custodian, from the\n"
+     "reference's tests). Anyone can sign with them: use them for development only.\n"
+     "\n"
+     "options:\n"
+     "  --route R               qc_v1 or self_v1 (required)\n"
+     "  --action A              MIGRATION, REDEEM or RENEW\n"
+     "  --route-request-id ID   the body's routeRequestId\n" COVSIGNERCTL_DOMAIN_HELP,
+     run_example},
+    {"digest", "print a submit body's request and approval digests",
+     "usage: covsignerctl digest FILE [--eip712-chain-id N] [--eip712-salt HEX]\n"
+     "\n"
+     "Prints the request digest (the digest a node files the request under) and the\n"
+     "EIP-712 approval digest D and C sign, of the submit body in FILE (- = stdin):\n"
+     "  requestDigest: 0x...\n"
+     "  approvalDigest: 0x...\n"
+     "Exit 1, with the node's error text, when the body does not decode or normalise.\n"
+     "\n"
+     "options:\n" COVSIGNERCTL_DOMAIN_HELP,
+     run_digest},
+    {"validate", "validate a submit body as a node would",
+     "usage: covsignerctl validate FILE [--route R] [--eip712-chain-id N] [--eip712-salt HEX]\n"
+     "\n"
+     "Runs the node's submit validation on the body in FILE (- = stdin) for endpoint\n"
+     "route R (default: the body's request.route), with no trust roots, no\n"
+     "certificate verifier and no chain height. Prints `ok` (exit 0) or the first\n"
+     "error exactly as the node's HTTP 400 body (exit 1).\n"
+     "\n"
+     "options:\n"
+     "  --route R               the endpoint route (qc_v1 or self_v1)\n" COVSIGNERCTL_DOMAIN_HELP,
+     run_validate},
+}};
+
+} // namespace
+
+std::span<const command> request_commands() {
+  return commands;
+}
+
+} // namespace covsigner::ctl
