@@ -6,7 +6,8 @@ namespace {
 thread_local bool reject_mode = false;
 }
 
-admission_queue::admission_queue(admission_settings settings) : settings_(settings) {
+admission_queue::admission_queue(admission_settings settings, std::function<void()> on_destroy)
+  : settings_(settings), on_destroy_(std::move(on_destroy)) {
   if (settings_.workers == 0)
     settings_.workers = 1;
   threads_.reserve(settings_.workers);
@@ -19,6 +20,8 @@ admission_queue::admission_queue(admission_settings settings) : settings_(settin
 
 admission_queue::~admission_queue() {
   shutdown();
+  if (on_destroy_)
+    on_destroy_();
 }
 
 bool admission_queue::rejecting() {

@@ -34,7 +34,9 @@ struct admission_settings {
 
 class admission_queue final : public httplib::TaskQueue {
 public:
-  explicit admission_queue(admission_settings settings);
+  /// `on_destroy` runs in the destructor (httplib deletes its task queue
+  /// when listening ends; owners that keep a pointer clear it there).
+  explicit admission_queue(admission_settings settings, std::function<void()> on_destroy = {});
   ~admission_queue() override;
 
   void enqueue(std::function<void()> fn) override;
@@ -70,6 +72,7 @@ private:
   static void reject(std::function<void()>& fn);
 
   admission_settings settings_;
+  std::function<void()> on_destroy_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::condition_variable janitor_wake_;

@@ -15,7 +15,7 @@ constexpr std::chrono::milliseconds wait_slice{100};
 guarded_server::guarded_server(connection_settings settings, overflow_responder& overflow)
   : settings_(settings), overflow_(overflow) {
   new_task_queue = [this] {
-    auto* q = new admission_queue(settings_.admission);
+    auto* q = new admission_queue(settings_.admission, [this] { queue_.store(nullptr); });
     queue_.store(q);
     return q;
   };

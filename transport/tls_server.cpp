@@ -22,7 +22,7 @@ guarded_tls_server::guarded_tls_server(const std::string& certificate_file,
     settings_(settings) {
   settings_.admission.reject_threads = std::max<std::size_t>(2, settings_.admission.reject_threads);
   new_task_queue = [this] {
-    auto* q = new admission_queue(settings_.admission);
+    auto* q = new admission_queue(settings_.admission, [this] { queue_.store(nullptr); });
     queue_.store(q);
     return q;
   };

@@ -4,7 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
+#include <thread>
 
 using namespace covsigner;
 
@@ -81,4 +87,40 @@ TEST(HttpStartup, ASecondServerCannotShareTheBoundPort) {
     EXPECT_EQ(std::get<std::string>(bound), "failed to bind covenant signer port [" +
                                               std::to_string(first.port()) + "] on 127.0.0.1");
   });
+}
+
+TEST(HttpDisconnect, AClientThatHangsUpDoesNotCancelItsSubmit) {
+  test_support::http_node node{plain()};
+  auto body = test_support::submit_body(test_support::vector_request("qc_v1"), "gone-1");
+  {
+    // Send the whole request, then hang up without reading the answer.
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(node.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string request = "POST /v1/qc_v1/signer/requests HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+    ASSERT_EQ(send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    close(fd);
+  }
+  // The job was created and answered all the same: the same body is now a
+  // dedupe hit of it.
+  auto http = node.client();
+  std::string metrics;
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    metrics = http->Get("/metrics")->body;
+    if (metrics.find(R"(covsigner_http_requests_total{endpoint="submit",status="200"} 1)") !=
+        std::string::npos)
+      break;
+  }
+  auto again = http->Post("/v1/qc_v1/signer/requests", body, "application/json");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  metrics = http->Get("/metrics")->body;
+  EXPECT_NE(metrics.find("covsigner_submit_dedupe_hits_total 1"), std::string::npos) << metrics;
 }
