@@ -1,6 +1,7 @@
 #include "persistence/store_loader.hpp"
 
 #include "covenant/canonical_json.hpp"
+#include "persistence/quarantine.hpp"
 #include "persistence/timestamp.hpp"
 
 #include <algorithm>
@@ -14,67 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-struct reason_record {
-  std::string file;
-  std::string reason;
-  std::string detail;
-  std::vector<std::string> route_keys;
-  bool poisons = false;
-  bool unattributable = false;
-  std::string at;
-};
-
-std::string encode_reason(const reason_record& r) {
-  json::object o;
-  o["file"] = r.file;
-  o["reason"] = r.reason;
-  o["detail"] = r.detail;
-  json::array keys;
-  for (const auto& k : r.route_keys)
-    keys.emplace_back(k);
-  o["routeKeys"] = std::move(keys);
-  o["poisons"] = r.poisons;
-  o["unattributable"] = r.unattributable;
-  o["quarantinedAt"] = r.at;
-  return covenant::to_go_json(o, {.escape_html = true});
-}
-
-std::optional<reason_record> decode_reason(std::string_view bytes) {
-  boost::system::error_code ec;
-  json::value v = json::parse(json::string_view{bytes.data(), bytes.size()}, ec);
-  if (ec || !v.is_object())
-    return std::nullopt;
-  const auto& o = v.get_object();
-  auto str = [&](const char* key, std::string& out) {
-    auto it = o.find(key);
-    if (it == o.end() || !it->value().is_string())
-      return false;
-    out = std::string{it->value().get_string()};
-    return true;
-  };
-  auto boolean = [&](const char* key, bool& out) {
-    auto it = o.find(key);
-    if (it == o.end() || !it->value().is_bool())
-      return false;
-    out = it->value().get_bool();
-    return true;
-  };
-  reason_record r;
-  if (!str("file", r.file) || !str("reason", r.reason) || !boolean("poisons", r.poisons) ||
-      !boolean("unattributable", r.unattributable))
-    return std::nullopt;
-  str("detail", r.detail);
-  str("quarantinedAt", r.at);
-  auto keys = o.find("routeKeys");
-  if (keys == o.end() || !keys->value().is_array())
-    return std::nullopt;
-  for (const auto& k : keys->value().get_array()) {
-    if (!k.is_string())
-      return std::nullopt;
-    r.route_keys.emplace_back(k.get_string());
-  }
-  return r;
-}
+// The loader's name for a quarantine record (persistence/quarantine.hpp).
+using reason_record = quarantine_record;
 
 std::string strip_suffix(std::string_view name, std::string_view suffix) {
   return std::string{name.substr(0, name.size() - suffix.size())};
@@ -181,11 +123,11 @@ private:
     std::string name = free_quarantine_name(primary.filename().string());
     auto qdir = layout_.quarantine_dir();
     r.file = primary.filename().string();
-    r.at = now_;
+    r.quarantined_at = now_;
     r.unattributable = r.route_keys.empty() && r.poisons;
     if (r.unattributable)
       r.poisons = false;
-    if (auto err = write_file_atomic(fs_, qdir / (name + ".reason"), encode_reason(r), false))
+    if (auto err = write_file_atomic(fs_, qdir / (name + ".reason"), encode_quarantine_record(r), false))
       return err;
     // The reason must be durable before the file leaves its directory, so
     // a crash never loses the poison that the file stood for.
@@ -222,7 +164,7 @@ private:
       auto bytes = fs_.read_file(qdir / e.name);
       std::optional<reason_record> r;
       if (auto* b = std::get_if<std::string>(&bytes))
-        r = decode_reason(*b);
+        r = decode_quarantine_record(*b);
       if (!r) {
         // Our own record, unreadable: we no longer know which key it
         // protected, so nothing may be created until an operator looks.
