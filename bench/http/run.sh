@@ -52,7 +52,7 @@ run_wrk() { # port path
 }
 
 # The bare server, compiled with the same pkg-config flags as the project.
-g++ -std=c++20 -O2 $(pkg-config --cflags cpp-httplib) "$here/bare_server.cpp" \
+g++ -std=c++20 -O2 -Wall -Wextra -Werror $(pkg-config --cflags cpp-httplib) "$here/bare_server.cpp" \
   -o "$work/bare_server" $(pkg-config --libs cpp-httplib) -pthread
 
 # covsignerd: loopback, no tokens (so no budgets), one job created first;
