@@ -123,6 +123,14 @@ http_server::http_server(node_client& client, http_settings settings)
     poll_budget_(settings_.limits.poll) {
   if (settings_.workers == 0)
     settings_.workers = 1;
+  // The reference trims configured tokens; a blank one is no token.
+  for (auto* tokens : {&settings_.client_tokens, &settings_.admin_tokens}) {
+    std::vector<std::string> kept;
+    for (const auto& t : *tokens)
+      if (auto trimmed = trim_space(t); !trimmed.empty())
+        kept.emplace_back(trimmed);
+    *tokens = std::move(kept);
+  }
   // Plan-quote freshness and certificate expiry depend on time: with either
   // configured, every submit is validated afresh.
   request_log_ = settings_.request_log ? settings_.request_log : spdlog::default_logger();

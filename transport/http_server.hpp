@@ -49,7 +49,8 @@ struct http_settings {
   /// submit answers its job's current state (PENDING) at once. 0: workers/2.
   std::size_t max_waiting_submits = 0;
   /// Client tokens (several: several identities with their own budgets) and
-  /// the admin token(s); trimmed, none empty. Empty list: no check.
+  /// the admin token(s); trimmed on construction, blank ones dropped. Empty
+  /// list: no check.
   std::vector<std::string> client_tokens;
   std::vector<std::string> admin_tokens;
   /// Serve /readyz and /metrics without the client token.

@@ -181,3 +181,17 @@ TEST(HttpAuthStartup, NonLoopbackAddressWithoutTokensDoesNotStart) {
   }
   actors::stop_node(system, node);
 }
+
+TEST(HttpAuthTokens, ConfiguredTokensAreTrimmedAndBlankOnesIgnored) {
+  transport::http_settings s;
+  s.workers = 4;
+  s.client_tokens = {"  padded-token \n", "   "};
+  test_support::http_node node{s};
+  auto http = node.client();
+  auto ok = http->Get("/readyz", bearer("Bearer padded-token"));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  auto blank = http->Get("/readyz", bearer("Bearer "));
+  ASSERT_TRUE(blank);
+  EXPECT_EQ(blank->status, 401);
+}
