@@ -59,6 +59,10 @@ http_metrics::http_metrics() : registry_(std::make_shared<prometheus::Registry>(
                                 "Connections turned away (503) because no worker was free");
   submits_waiting_ =
     gauge(r, "covsigner_http_submits_waiting", "Submits waiting for their job to settle");
+  node_ready_ = gauge(r, "covsigner_ready", "1 when every readiness check passes (see /readyz)");
+  stored_jobs_ = gauge(r, "covsigner_store_jobs", "Jobs the store holds");
+  poisoned_route_keys_ =
+    gauge(r, "covsigner_poisoned_route_keys", "Route keys refusing submits until resolved");
 }
 
 prometheus::Counter& http_metrics::request_counter(std::size_t endpoint, int status) {
@@ -91,6 +95,11 @@ std::string http_metrics::render(const server_gauges& g) {
   waiting_connections_->Set(g.waiting_connections);
   rejected_connections_->Set(g.rejected_connections);
   submits_waiting_->Set(g.submits_waiting);
+  node_ready_->Set(g.node_answered ? g.node_ready : 0);
+  if (g.node_answered) {
+    stored_jobs_->Set(g.stored_jobs);
+    poisoned_route_keys_->Set(g.poisoned_route_keys);
+  }
   std::ostringstream out;
   prometheus::TextSerializer{}.Serialize(out, registry_->Collect());
   return out.str();

@@ -24,6 +24,11 @@ struct server_gauges {
   double waiting_connections = 0;
   double rejected_connections = 0; // since start
   double submits_waiting = 0;
+  // From the node's readiness, when it answered the scrape's ask.
+  bool node_answered = false;
+  double node_ready = 0;
+  double stored_jobs = 0;
+  double poisoned_route_keys = 0;
 };
 
 class http_metrics {
@@ -65,6 +70,9 @@ private:
   prometheus::Gauge* waiting_connections_;
   prometheus::Gauge* rejected_connections_;
   prometheus::Gauge* submits_waiting_;
+  prometheus::Gauge* node_ready_;
+  prometheus::Gauge* stored_jobs_;
+  prometheus::Gauge* poisoned_route_keys_;
 };
 
 } // namespace covsigner::transport

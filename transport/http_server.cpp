@@ -284,10 +284,17 @@ void http_server::install_routes() {
         res.set_content(readiness_json(r), "application/json");
         break;
       }
-      case endpoint::metrics:
+      case endpoint::metrics: {
+        auto g = gauges();
+        auto r = client_.ready(settings_.node_timeout);
+        g.node_answered = r.failing.empty() || !r.failing.front().starts_with(node_unreachable);
+        g.node_ready = r.ready ? 1 : 0;
+        g.stored_jobs = static_cast<double>(r.jobs);
+        g.poisoned_route_keys = static_cast<double>(r.poisoned_keys);
         res.status = 200;
-        res.set_content(metrics_.render(gauges()), "text/plain; version=0.0.4; charset=utf-8");
+        res.set_content(metrics_.render(g), "text/plain; version=0.0.4; charset=utf-8");
         break;
+      }
       case endpoint::admin_certificate:
         // The reference charges the issuer route to the submit budget.
         if (identity) {

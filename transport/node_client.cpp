@@ -72,7 +72,7 @@ readiness node_client::ready(std::chrono::milliseconds timeout) {
     .receive([&](readiness& r) { result = std::move(r); },
              [&](caf::error& err) {
                result.ready = false;
-               result.failing.push_back("node: " + system_.render(err));
+               result.failing.push_back(std::string{node_unreachable} + system_.render(err));
              });
   return result;
 }

@@ -12,10 +12,15 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
 namespace covsigner::transport {
+
+/// The prefix of the one `failing` entry ready() reports when the node did
+/// not answer (timeout or dead node).
+inline constexpr std::string_view node_unreachable = "node unreachable: ";
 
 class node_client {
 public:

@@ -75,7 +75,8 @@ TEST(HttpMetrics, PrometheusTextCountsRequestsByEndpointAndStatus) {
                     R"(covsigner_http_requests_total{endpoint="other",status="404"} 1)",
                     R"(covsigner_http_request_duration_seconds_count{endpoint="submit"} 3)",
                     "covsigner_submit_dedupe_hits_total 1", "covsigner_submit_conflicts_total 1",
-                    "covsigner_submit_poisoned_refusals_total 0", "# TYPE covsigner_http_busy_workers gauge"})
+                    "covsigner_submit_poisoned_refusals_total 0", "# TYPE covsigner_http_busy_workers gauge",
+                    "covsigner_ready 1", "covsigner_store_jobs 1", "covsigner_poisoned_route_keys 0"})
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
 }
 
