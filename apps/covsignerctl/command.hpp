@@ -35,4 +35,8 @@ struct command {
 /// example, digest, validate (request_commands.cpp).
 std::span<const command> request_commands();
 
+/// store inspect, store prune, quarantine list, quarantine resolve
+/// (store_commands.cpp).
+std::span<const command> store_commands();
+
 } // namespace covsigner::ctl

@@ -15,6 +15,7 @@ using covsigner::ctl::command;
 // One entry per command group; add new groups here.
 constexpr std::span<const command> (*command_groups[])() = {
     covsigner::ctl::request_commands,
+    covsigner::ctl::store_commands,
 };
 
 void print_usage(std::ostream& out) {
@@ -22,7 +23,7 @@ void print_usage(std::ostream& out) {
          "       covsignerctl <command> --help\n\ncommands:\n";
   for (auto group : command_groups)
     for (const auto& c : group())
-      out << "  " << c.name << std::string(c.name.size() < 12 ? 12 - c.name.size() : 1, ' ')
+      out << "  " << c.name << std::string(c.name.size() < 20 ? 20 - c.name.size() : 1, ' ')
           << c.summary << '\n';
 }
 
