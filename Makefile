@@ -45,7 +45,12 @@ configure: $(BUILD)/build.ninja
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The 60-second libFuzzer run (clang, ASan+UBSan, own build dir) comes first,
+# so ctest's summary stays the last thing `make test` prints.
 test: build peers
+	@FUZZ_JOBS=$(JOBS) FUZZ_BUILD=$(CURDIR)/$(BUILD)/fuzz tests/fuzz/run.sh 60 >$(BUILD)/fuzz.log 2>&1 \
+	  || (tail -60 $(BUILD)/fuzz.log; echo "request_fuzz failed: see $(BUILD)/fuzz.log"; exit 1)
+	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' $(BUILD)/fuzz.log | sed 's/^/request_fuzz 60 s: /'
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 run: build
