@@ -18,39 +18,6 @@ void append_u_escape(std::string& out, unsigned code) {
   out += hex_digits[code & 0xf];
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid, as
-// in Go's utf8.DecodeRuneInString).
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i, unsigned& code) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned c0 = byte(i);
-  std::size_t len;
-  unsigned min;
-  if (c0 < 0x80) {
-    code = c0;
-    return 1;
-  } else if ((c0 & 0xe0) == 0xc0) {
-    len = 2, code = c0 & 0x1f, min = 0x80;
-  } else if ((c0 & 0xf0) == 0xe0) {
-    len = 3, code = c0 & 0x0f, min = 0x800;
-  } else if ((c0 & 0xf8) == 0xf0) {
-    len = 4, code = c0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size())
-    return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    unsigned ck = byte(i + k);
-    if ((ck & 0xc0) != 0x80)
-      return 0;
-    code = (code << 6) | (ck & 0x3f);
-  }
-  if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-    return 0;
-  return len;
-}
-
 void write(std::string& out, const boost::json::value& v, go_json_options options) {
   switch (v.kind()) {
     case boost::json::kind::null:
@@ -104,6 +71,36 @@ void write(std::string& out, const boost::json::value& v, go_json_options option
 }
 
 } // namespace
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i, unsigned& code) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned c0 = byte(i);
+  std::size_t len;
+  unsigned min;
+  if (c0 < 0x80) {
+    code = c0;
+    return 1;
+  } else if ((c0 & 0xe0) == 0xc0) {
+    len = 2, code = c0 & 0x1f, min = 0x80;
+  } else if ((c0 & 0xf0) == 0xe0) {
+    len = 3, code = c0 & 0x0f, min = 0x800;
+  } else if ((c0 & 0xf8) == 0xf0) {
+    len = 4, code = c0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size())
+    return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    unsigned ck = byte(i + k);
+    if ((ck & 0xc0) != 0x80)
+      return 0;
+    code = (code << 6) | (ck & 0x3f);
+  }
+  if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+    return 0;
+  return len;
+}
 
 void append_go_json_string(std::string& out, std::string_view s, go_json_options options) {
   out += '"';

@@ -25,6 +25,12 @@ struct go_json_options {
 /// shortest form only as a fallback).
 std::string to_go_json(const boost::json::value& v, go_json_options options = {});
 
+/// Length of the valid UTF-8 sequence starting at s[i] and its code point,
+/// or 0 when none starts there (overlong forms, surrogates and code points
+/// above U+10FFFF are invalid, as in Go's utf8.DecodeRuneInString).
+/// Precondition: i < s.size().
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i, unsigned& code);
+
 /// Appends the Go-escaped, quoted form of `s` to `out`.
 void append_go_json_string(std::string& out, std::string_view s, go_json_options options = {});
 

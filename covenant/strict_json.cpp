@@ -132,32 +132,8 @@ bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '
 // Length of a valid UTF-8 sequence at s[i] (Go's utf8.DecodeRune rules), or
 // 0 when the byte at i does not start one.
 std::size_t valid_utf8_length(std::string_view s, std::size_t i) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned c0 = b(i);
-  if (c0 < 0x80)
-    return 1;
-  std::size_t len;
-  unsigned code, min;
-  if ((c0 & 0xe0) == 0xc0) {
-    len = 2, code = c0 & 0x1f, min = 0x80;
-  } else if ((c0 & 0xf0) == 0xe0) {
-    len = 3, code = c0 & 0x0f, min = 0x800;
-  } else if ((c0 & 0xf8) == 0xf0) {
-    len = 4, code = c0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size())
-    return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    unsigned ck = b(i + k);
-    if ((ck & 0xc0) != 0x80)
-      return 0;
-    code = (code << 6) | (ck & 0x3f);
-  }
-  if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-    return 0;
-  return len;
+  unsigned code = 0;
+  return utf8_sequence_length(s, i, code);
 }
 
 void serialize_to(std::string& out, const node& n) {

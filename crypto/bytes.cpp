@@ -2,9 +2,7 @@
 
 namespace covsigner::crypto {
 
-namespace {
-
-int hex_value(char c) {
+int hex_digit_value(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
@@ -13,8 +11,6 @@ int hex_value(char c) {
     return c - 'A' + 10;
   return -1;
 }
-
-} // namespace
 
 std::string to_hex(const std::uint8_t* data, std::size_t size) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -31,8 +27,8 @@ std::optional<bytes> from_hex(std::string_view hex) {
     return std::nullopt;
   bytes out(hex.size() / 2);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    int hi = hex_value(hex[2 * i]);
-    int lo = hex_value(hex[2 * i + 1]);
+    int hi = hex_digit_value(hex[2 * i]);
+    int lo = hex_digit_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0)
       return std::nullopt;
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);

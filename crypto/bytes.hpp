@@ -14,6 +14,9 @@ using bytes = std::vector<std::uint8_t>;
 using hash32 = std::array<std::uint8_t, 32>;
 using hash20 = std::array<std::uint8_t, 20>;
 
+/// The value of one hex digit (either letter case), or -1.
+int hex_digit_value(char c);
+
 /// Lowercase hex of `data`, without a prefix.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
 

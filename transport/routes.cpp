@@ -1,5 +1,7 @@
 #include "transport/routes.hpp"
 
+#include "crypto/bytes.hpp"
+
 namespace covsigner::transport {
 
 namespace {
@@ -28,16 +30,6 @@ routed accept(endpoint kind, std::string route = {}, std::string request_id = {}
   return r;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 bool is_get_or_head(std::string_view method) {
   return method == "GET" || method == "HEAD";
 }
@@ -54,8 +46,8 @@ std::optional<std::string> path_unescape(std::string_view s) {
     }
     if (i + 2 >= s.size())
       return std::nullopt;
-    int hi = hex_digit(s[i + 1]);
-    int lo = hex_digit(s[i + 2]);
+    int hi = crypto::hex_digit_value(s[i + 1]);
+    int lo = crypto::hex_digit_value(s[i + 2]);
     if (hi < 0 || lo < 0)
       return std::nullopt;
     out += static_cast<char>(hi << 4 | lo);

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <ostream>
 
@@ -26,6 +27,20 @@ std::variant<opened_store, std::string> open_for_tool(file_system& fs, const sto
   if (auto* err = std::get_if<io_error>(&opened))
     return err->message + " (is covsignerd running on this data dir?)";
   return std::move(std::get<opened_store>(opened));
+}
+
+// Runs `body` over the store of --data-dir, opened as the node opens it;
+// prints why it cannot be opened.
+int with_store(const parsed_arguments& a, std::ostream& err,
+               const std::function<int(file_system&, const store_layout&, const loaded_store&)>& body) {
+  posix_file_system fs;
+  auto layout = store_layout::for_data_dir(*a.option("data-dir"));
+  auto opened = open_for_tool(fs, layout);
+  if (auto* e = std::get_if<std::string>(&opened)) {
+    err << "covsignerctl: " << *e << "\n";
+    return exit_failed;
+  }
+  return body(fs, layout, std::get<opened_store>(opened).loaded);
 }
 
 // "30d", "12h", "90m", "45s" -> nanoseconds; nullopt otherwise.
@@ -73,26 +88,21 @@ int run_inspect(const std::vector<std::string>& args, std::ostream& out, std::os
   auto parsed = parse_store_args(args, {}, err);
   if (auto* code = std::get_if<int>(&parsed))
     return *code;
-  posix_file_system fs;
-  auto layout = store_layout::for_data_dir(*std::get<parsed_arguments>(parsed).option("data-dir"));
-  auto opened = open_for_tool(fs, layout);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    err << "covsignerctl: " << *e << "\n";
-    return exit_failed;
-  }
-  const auto& loaded = std::get<opened_store>(opened).loaded;
-  out << loaded.summary_line << "\n";
-  std::map<std::string_view, std::size_t> by_state;
-  for (const auto& job : loaded.jobs)
-    ++by_state[covenant::to_string(job.state)];
-  for (const auto& [state, n] : by_state)
-    out << "  " << state << ": " << n << "\n";
-  out << "tombstones: " << loaded.tombstones.size() << "\n";
-  for (const auto& [key, reason] : loaded.poisoned)
-    out << "poisoned: " << key << " (" << reason << ")\n";
-  if (loaded.unattributable_corruption)
-    out << "unattributable corruption: new submits are refused until resolved\n";
-  return exit_ok;
+  return with_store(std::get<parsed_arguments>(parsed), err,
+                    [&](file_system&, const store_layout&, const loaded_store& loaded) {
+                      out << loaded.summary_line << "\n";
+                      std::map<std::string_view, std::size_t> by_state;
+                      for (const auto& job : loaded.jobs)
+                        ++by_state[covenant::to_string(job.state)];
+                      for (const auto& [state, n] : by_state)
+                        out << "  " << state << ": " << n << "\n";
+                      out << "tombstones: " << loaded.tombstones.size() << "\n";
+                      for (const auto& [key, reason] : loaded.poisoned)
+                        out << "poisoned: " << key << " (" << reason << ")\n";
+                      if (loaded.unattributable_corruption)
+                        out << "unattributable corruption: new submits are refused until resolved\n";
+                      return exit_ok;
+                    });
 }
 
 int run_prune(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -105,58 +115,49 @@ int run_prune(const std::vector<std::string>& args, std::ostream& out, std::ostr
     err << "covsignerctl: --older-than D is required (e.g. 30d, 12h, 90m, 45s)\n";
     return exit_usage;
   }
-  posix_file_system fs;
-  auto layout = store_layout::for_data_dir(*a.option("data-dir"));
-  auto opened = open_for_tool(fs, layout);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    err << "covsignerctl: " << *e << "\n";
-    return exit_failed;
-  }
-  auto ops = plan_prune(std::get<opened_store>(opened).loaded.jobs,
-                        std::chrono::time_point_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now()),
-                        *older_than);
-  auto pruned = prune_jobs(fs, layout, ops);
-  if (auto* e = std::get_if<io_error>(&pruned)) {
-    err << "covsignerctl: prune failed: " << e->message << "\n";
-    return exit_failed;
-  }
-  out << "pruned " << std::get<std::vector<tombstone>>(pruned).size()
-      << " terminal jobs (tombstones keep their route keys closed)\n";
-  return exit_ok;
+  return with_store(a, err, [&](file_system& fs, const store_layout& layout, const loaded_store& loaded) {
+    auto ops = plan_prune(loaded.jobs,
+                          std::chrono::time_point_cast<std::chrono::nanoseconds>(
+                            std::chrono::system_clock::now()),
+                          *older_than);
+    auto pruned = prune_jobs(fs, layout, ops);
+    if (auto* e = std::get_if<io_error>(&pruned)) {
+      err << "covsignerctl: prune failed: " << e->message << "\n";
+      return exit_failed;
+    }
+    out << "pruned " << std::get<std::vector<tombstone>>(pruned).size()
+        << " terminal jobs (tombstones keep their route keys closed)\n";
+    return exit_ok;
+  });
 }
 
 int run_quarantine_list(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   auto parsed = parse_store_args(args, {}, err);
   if (auto* code = std::get_if<int>(&parsed))
     return *code;
-  posix_file_system fs;
-  auto layout = store_layout::for_data_dir(*std::get<parsed_arguments>(parsed).option("data-dir"));
-  auto opened = open_for_tool(fs, layout);
-  if (auto* e = std::get_if<std::string>(&opened)) {
-    err << "covsignerctl: " << *e << "\n";
-    return exit_failed;
-  }
-  auto listed = list_quarantine(fs, layout);
-  if (auto* e = std::get_if<io_error>(&listed)) {
-    err << "covsignerctl: " << e->message << "\n";
-    return exit_failed;
-  }
-  for (const auto& entry : std::get<std::vector<quarantine_entry>>(listed)) {
-    out << entry.name;
-    if (!entry.record) {
-      out << "  (reason file unreadable: all new submits refused)\n";
-      continue;
-    }
-    const auto& r = *entry.record;
-    out << "  reason=" << r.reason << " poisons=" << (r.poisons ? "yes" : "no");
-    for (const auto& key : r.route_keys)
-      out << " key=" << key;
-    if (r.unattributable)
-      out << " unattributable";
-    out << " at=" << r.quarantined_at << "\n    " << r.detail << "\n";
-  }
-  return exit_ok;
+  return with_store(std::get<parsed_arguments>(parsed), err,
+                    [&](file_system& fs, const store_layout& layout, const loaded_store&) {
+                      auto listed = list_quarantine(fs, layout);
+                      if (auto* e = std::get_if<io_error>(&listed)) {
+                        err << "covsignerctl: " << e->message << "\n";
+                        return exit_failed;
+                      }
+                      for (const auto& entry : std::get<std::vector<quarantine_entry>>(listed)) {
+                        out << entry.name;
+                        if (!entry.record) {
+                          out << "  (reason file unreadable: all new submits refused)\n";
+                          continue;
+                        }
+                        const auto& r = *entry.record;
+                        out << "  reason=" << r.reason << " poisons=" << (r.poisons ? "yes" : "no");
+                        for (const auto& key : r.route_keys)
+                          out << " key=" << key;
+                        if (r.unattributable)
+                          out << " unattributable";
+                        out << " at=" << r.quarantined_at << "\n    " << r.detail << "\n";
+                      }
+                      return exit_ok;
+                    });
 }
 
 int run_quarantine_resolve(const std::vector<std::string>& args, std::ostream& out,

@@ -1,7 +1,7 @@
 // The reference's HTTP API over real loopback HTTP: a node's actors in this
 // process, cpp-httplib's client on 127.0.0.1.
 #include "actors/node_bootstrap.hpp"
-#include "messages/type_ids.hpp"
+#include "tests/support/actor_system.hpp"
 #include "tests/support/requests.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "transport/http_server.hpp"
@@ -17,16 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::covsigner>();
-    set("scheduler.max-threads", 2);
-  }
-};
-
 class HttpApi : public ::testing::Test {
 protected:
-  test_config cfg;
+  test_support::test_actor_system_config cfg;
   caf::actor_system system{cfg};
   test_support::temp_dir dir;
   actors::running_node node;

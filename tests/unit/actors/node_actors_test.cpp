@@ -2,7 +2,7 @@
 // conflicts, poll checks, restart, the store lock, revisions, poisoned keys
 // and what happens when a core actor dies.
 #include "actors/node_bootstrap.hpp"
-#include "messages/type_ids.hpp"
+#include "tests/support/actor_system.hpp"
 #include "persistence/job_file.hpp"
 #include "persistence/store_layout.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -20,14 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::covsigner>();
-    set("scheduler.max-threads", 2);
-    set("logger.verbosity", caf::atom("quiet"));
-  }
-};
-
 submit_command make_submit(const std::string& route_request_id, const std::string& digest,
                            const std::string& route = "qc_v1") {
   submit_command cmd;
@@ -42,7 +34,7 @@ submit_command make_submit(const std::string& route_request_id, const std::strin
 
 class NodeActors : public ::testing::Test {
 protected:
-  test_config cfg;
+  test_support::test_actor_system_config cfg;
   caf::actor_system system{cfg};
   test_support::temp_dir dir;
   actors::running_node node;

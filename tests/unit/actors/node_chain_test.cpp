@@ -1,7 +1,7 @@
 // A node with chain readers (fixture chain, simulated faults): readiness
 // follows the Bridge reader's breaker and the freshness of the chain head.
 #include "actors/node_bootstrap.hpp"
-#include "messages/type_ids.hpp"
+#include "tests/support/actor_system.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include "chain/fault_switch.hpp"
@@ -17,16 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::covsigner>();
-    set("scheduler.max-threads", 2);
-  }
-};
-
 class NodeChain : public ::testing::Test {
 protected:
-  test_config cfg;
+  test_support::test_actor_system_config cfg;
   caf::actor_system system{cfg};
   test_support::temp_dir dir;
   actors::running_node node;

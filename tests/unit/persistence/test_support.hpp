@@ -7,6 +7,7 @@
 #include "persistence/file_system.hpp"
 #include "persistence/job_file.hpp"
 #include "persistence/store_layout.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -21,25 +22,8 @@
 
 namespace covsigner::persistence::testing {
 
-class temp_dir {
-public:
-  temp_dir() {
-    std::string tmpl = "/tmp/covsigner-persistence-XXXXXX";
-    if (!::mkdtemp(tmpl.data()))
-      throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
-private:
-  std::filesystem::path path_;
-};
+// One temp-dir helper for every test binary (tests/support/temp_dir.hpp).
+using temp_dir = test_support::temp_dir;
 
 inline void write_raw(const std::filesystem::path& p, std::string_view bytes) {
   std::filesystem::create_directories(p.parent_path());
