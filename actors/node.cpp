@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 namespace covsigner::actors {
 
 using namespace messages;
@@ -28,11 +30,11 @@ node_reply internal(std::string what) {
 }
 
 // After a durable create: run the session and answer its settled snapshot,
-// or the created snapshot (PENDING to the client) once the wait bound passes.
+// or the created snapshot (PENDING to the client) once `wait` passes.
 void answer_after_session(self_ptr self, caf::typed_response_promise<node_reply> promise,
-                          job_snapshot created) {
+                          job_snapshot created, std::chrono::milliseconds wait) {
   auto& st = self->state;
-  self->request(st.supervisor, st.timeouts.submit_wait, session_start{created})
+  self->request(st.supervisor, wait, session_start{created})
     .then([promise](job_snapshot& settled) mutable { promise.deliver(ok(settled.job)); },
           [promise, created](caf::error&) mutable {
             // The job is durable and its session carries on detached; the
@@ -54,13 +56,18 @@ caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
   draft.reason.clear();
   draft.created_at = persistence::now_rfc3339nano();
   draft.updated_at = draft.created_at;
+  // The caller's bound (e.g. the HTTP layer's), else the node's own; never
+  // longer than the node's own.
+  auto wait = st.timeouts.submit_wait;
+  if (cmd.wait_ms > 0)
+    wait = std::min(wait, std::chrono::milliseconds(cmd.wait_ms));
   auto promise = self->make_response_promise<node_reply>();
   self->request(st.registry, st.timeouts.store, route_claim{std::move(draft)})
     .then(
-      [self, promise](claim_result& claim) mutable {
+      [self, promise, wait](claim_result& claim) mutable {
         switch (claim.code) {
           case claim_code::created:
-            answer_after_session(self, promise, std::move(claim.snapshot));
+            answer_after_session(self, promise, std::move(claim.snapshot), wait);
             return;
           case claim_code::existing:
             promise.deliver(ok(claim.snapshot.job));

@@ -20,7 +20,10 @@ namespace covsigner::messages {
 /// the node assigns the request id, state and timestamps.
 struct submit_command {
   covenant::job draft;
-  std::uint32_t wait_ms = 0; // how long the reply may wait for a settled state
+  /// How long the reply may wait for a settled state before answering
+  /// PENDING (the session carries on); 0 = the node's own bound, which also
+  /// caps it.
+  std::uint32_t wait_ms = 0;
 };
 
 template <class Inspector>

@@ -281,3 +281,40 @@ TEST_F(NodeActors, AJobFoundSigningAfterRestartIsFailedAsInterrupted) {
   auto again = ask(make_submit("rr-sig", "0xd1"));
   EXPECT_EQ(again.result.status, "FAILED");
 }
+
+namespace {
+
+// A supervisor whose sessions never settle (a signer that hangs).
+session_supervisor_actor::behavior_type silent_supervisor() {
+  return {
+    [](session_start&) -> caf::result<job_snapshot> {
+      return caf::delegated<job_snapshot>{}; // never answered
+    },
+    [](status_atom) { return supervisor_status{}; },
+  };
+}
+
+} // namespace
+
+TEST_F(NodeActors, ASubmitAnswersPendingWithinTheCallersWaitBound) {
+  auto supervisor = system.spawn(silent_supervisor);
+  auto slow_node = system.spawn(actors::node, node.store, node.registry, supervisor,
+                                actors::node_timeouts{}, actors::node_chain_readers{});
+  auto cmd = make_submit("rr-wait", "0xd1");
+  cmd.wait_ms = 200;
+  caf::scoped_actor self{system};
+  auto started = std::chrono::steady_clock::now();
+  node_reply reply;
+  self->request(slow_node, 10s, std::move(cmd))
+    .receive([&](node_reply& r) { reply = std::move(r); },
+             [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(reply.code, reply_code::ok) << reply.message;
+  EXPECT_EQ(reply.result.status, "PENDING");
+  EXPECT_FALSE(reply.result.request_id.empty());
+  // The node's own bound is 25 s; the caller asked for 200 ms.
+  EXPECT_LT(took, 5s);
+  EXPECT_GE(took, 150ms);
+  self->send_exit(slow_node, caf::exit_reason::user_shutdown);
+  self->send_exit(supervisor, caf::exit_reason::user_shutdown);
+}
