@@ -26,9 +26,7 @@ bitcoin_reader(bitcoin_reader_impl::stateful_pointer<bitcoin_reader_state> self,
         self, self->state.core, [src, txid = *txid] { return src->transaction(txid); },
         [promise](chain::read_result<chain::bitcoin_transaction> r) mutable {
           outpoint_reply reply;
-          reply.code = r.code == chain::read_code::ok          ? chain_code::ok
-                       : r.code == chain::read_code::not_found ? chain_code::not_found
-                                                               : chain_code::unavailable;
+          reply.code = to_chain_code(r.code);
           reply.transaction_hex = std::move(r.value.hex);
           reply.confirmations = r.value.confirmations;
           reply.cause = std::move(r.cause);
@@ -38,11 +36,7 @@ bitcoin_reader(bitcoin_reader_impl::stateful_pointer<bitcoin_reader_state> self,
     },
     [self](status_atom) { return self->state.core.status(); },
     [self](call_done_atom, std::uint64_t id) { self->state.core.complete(id, std::nullopt); },
-    [self](call_expired_atom, std::uint64_t id) {
-      auto& core = self->state.core;
-      core.complete(id, core.source + " did not answer within " +
-                          std::to_string(core.settings.request_timeout.count()) + " ms");
-    },
+    [self](call_expired_atom, std::uint64_t id) { self->state.core.expire(id); },
   };
 }
 

@@ -111,11 +111,7 @@ bridge_reader_impl::behavior_type bridge_reader(self_ptr self,
     [self](bridge_only_atom, const std::string& pkh) { return read_wallet(self, pkh, false); },
     [self](status_atom) { return self->state.core.status(); },
     [self](call_done_atom, std::uint64_t id) { self->state.core.complete(id, std::nullopt); },
-    [self](call_expired_atom, std::uint64_t id) {
-      auto& core = self->state.core;
-      core.complete(id, core.source + " did not answer within " +
-                          std::to_string(core.settings.request_timeout.count()) + " ms");
-    },
+    [self](call_expired_atom, std::uint64_t id) { self->state.core.expire(id); },
   };
 }
 

@@ -71,11 +71,7 @@ chain_head_impl::behavior_type chain_head(self_ptr self,
       self->delayed_send(self, self->state.settings.refresh_interval, refresh_atom::value);
     },
     [self](call_done_atom, std::uint64_t id) { self->state.core.complete(id, std::nullopt); },
-    [self](call_expired_atom, std::uint64_t id) {
-      auto& core = self->state.core;
-      core.complete(id, core.source + " did not answer within " +
-                          std::to_string(core.settings.request_timeout.count()) + " ms");
-    },
+    [self](call_expired_atom, std::uint64_t id) { self->state.core.expire(id); },
   };
 }
 

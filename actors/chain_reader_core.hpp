@@ -46,6 +46,19 @@ struct restart_budget {
   std::chrono::milliseconds period{60000};
 };
 
+/// A source's read outcome as the readers' replies name it.
+inline messages::chain_code to_chain_code(chain::read_code c) {
+  switch (c) {
+    case chain::read_code::ok:
+      return messages::chain_code::ok;
+    case chain::read_code::not_found:
+      return messages::chain_code::not_found;
+    case chain::read_code::unavailable:
+      return messages::chain_code::unavailable;
+  }
+  return messages::chain_code::unavailable;
+}
+
 /// One reader's breaker, call threads and calls in flight. Lives in the
 /// reader's state; touched only by the reader.
 struct reader_core {
@@ -90,6 +103,12 @@ struct reader_core {
                    source, breaker.settings().open_backoff.count(), cause);
     else if (after == chain::breaker_state::closed)
       spdlog::info("{} circuit breaker closed: the source answers again", source);
+  }
+
+  /// Finishes call `id` as timed out (no-op if it already finished).
+  void expire(std::uint64_t id) {
+    complete(id, source + " did not answer within " +
+                   std::to_string(settings.request_timeout.count()) + " ms");
   }
 
   /// Finishes call `id` (no-op if it already finished).

@@ -4,22 +4,6 @@ namespace covsigner::actors {
 
 using namespace messages;
 
-namespace {
-
-messages::chain_code to_chain_code(chain::read_code c) {
-  switch (c) {
-    case chain::read_code::ok:
-      return chain_code::ok;
-    case chain::read_code::not_found:
-      return chain_code::not_found;
-    case chain::read_code::unavailable:
-      return chain_code::unavailable;
-  }
-  return chain_code::unavailable;
-}
-
-} // namespace
-
 registry_reader_impl::behavior_type
 registry_reader(registry_reader_impl::stateful_pointer<registry_reader_state> self,
                 std::shared_ptr<chain::registry_source> source, reader_settings settings) {
@@ -47,11 +31,7 @@ registry_reader(registry_reader_impl::stateful_pointer<registry_reader_state> se
     },
     [self](status_atom) { return self->state.core.status(); },
     [self](call_done_atom, std::uint64_t id) { self->state.core.complete(id, std::nullopt); },
-    [self](call_expired_atom, std::uint64_t id) {
-      auto& core = self->state.core;
-      core.complete(id, core.source + " did not answer within " +
-                          std::to_string(core.settings.request_timeout.count()) + " ms");
-    },
+    [self](call_expired_atom, std::uint64_t id) { self->state.core.expire(id); },
   };
 }
 
