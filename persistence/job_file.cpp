@@ -56,6 +56,17 @@ decode_error wrong_type(std::string message) {
   return decode_error{decode_failure::wrong_type, std::move(message)};
 }
 
+// A whole document that must be one JSON object (every file we write is).
+std::variant<json::object, decode_error> parse_object_document(std::string_view bytes) {
+  auto parsed = parse_document(bytes);
+  if (auto* err = std::get_if<decode_error>(&parsed))
+    return *err;
+  auto& v = std::get<json::value>(parsed);
+  if (!v.is_object())
+    return wrong_type("top-level JSON value is not an object");
+  return std::move(v.get_object());
+}
+
 // Reads an optional string field: absent or null = empty.
 std::optional<decode_error> read_string(const json::object& o, std::string_view key, std::string& out) {
   auto it = o.find(json::string_view{key.data(), key.size()});
@@ -176,13 +187,10 @@ std::string encode_job_file(const covenant::job& j) {
 }
 
 std::variant<covenant::job, decode_error> decode_job_file(std::string_view bytes) {
-  auto parsed = parse_document(bytes);
+  auto parsed = parse_object_document(bytes);
   if (auto* err = std::get_if<decode_error>(&parsed))
     return *err;
-  const json::value& v = std::get<json::value>(parsed);
-  if (!v.is_object())
-    return wrong_type("top-level JSON value is not an object");
-  const json::object& o = v.get_object();
+  const json::object& o = std::get<json::object>(parsed);
 
   covenant::job j;
   std::string state;
@@ -258,13 +266,10 @@ std::string encode_route_marker(const route_marker& m) {
 }
 
 std::variant<route_marker, decode_error> decode_route_marker(std::string_view bytes) {
-  auto parsed = parse_document(bytes);
+  auto parsed = parse_object_document(bytes);
   if (auto* err = std::get_if<decode_error>(&parsed))
     return *err;
-  const json::value& v = std::get<json::value>(parsed);
-  if (!v.is_object())
-    return wrong_type("top-level JSON value is not an object");
-  const json::object& o = v.get_object();
+  const json::object& o = std::get<json::object>(parsed);
   route_marker m;
   std::optional<decode_error> err;
   if ((err = read_required(o, "requestId", m.request_id)) ||
@@ -293,13 +298,10 @@ std::string encode_tombstone(const tombstone& t) {
 }
 
 std::variant<tombstone, decode_error> decode_tombstone(std::string_view bytes) {
-  auto parsed = parse_document(bytes);
+  auto parsed = parse_object_document(bytes);
   if (auto* err = std::get_if<decode_error>(&parsed))
     return *err;
-  const json::value& v = std::get<json::value>(parsed);
-  if (!v.is_object())
-    return wrong_type("top-level JSON value is not an object");
-  const json::object& o = v.get_object();
+  const json::object& o = std::get<json::object>(parsed);
   tombstone t;
   std::string state;
   std::optional<decode_error> err;
