@@ -48,6 +48,14 @@ void when_idle(self_ptr self, const std::string& id, std::function<void()> opera
     it->second.waiting.push_back(std::move(operation));
 }
 
+// Records a durable snapshot and publishes it for the dedupe fast path.
+void keep_durable(self_ptr self, const job_snapshot& snapshot) {
+  auto& st = self->state;
+  st.jobs[snapshot.job.request_id] = snapshot;
+  if (st.published)
+    st.published->publish_job(snapshot.job);
+}
+
 store_result refuse_if_latched(self_ptr self) {
   auto& st = self->state;
   if (st.refusal_cause.empty() && st.files->writer->failed())
@@ -73,7 +81,7 @@ caf::result<store_result> create(self_ptr self, covenant::job job) {
             promise.deliver(store_result{store_code::rejected, {}, done.error});
             return;
           }
-          self->state.jobs[snapshot.job.request_id] = snapshot;
+          keep_durable(self, snapshot);
           promise.deliver(store_result{store_code::ok, snapshot, {}});
         });
   return promise;
@@ -111,7 +119,7 @@ void transition(self_ptr self, transition_request req,
             promise.deliver(store_result{store_code::rejected, jobs[next.job.request_id], done.error});
             return;
           }
-          jobs[next.job.request_id] = next;
+          keep_durable(self, next);
           promise.deliver(store_result{store_code::ok, next, {}});
         });
 }
@@ -119,10 +127,14 @@ void transition(self_ptr self, transition_request req,
 } // namespace
 
 job_store_impl::behavior_type job_store(self_ptr self, std::shared_ptr<store_files> files,
-                                        std::vector<covenant::job> loaded) {
+                                        std::vector<covenant::job> loaded,
+                                        std::shared_ptr<published_jobs> published) {
   auto& st = self->state;
   st.files = std::move(files);
+  st.published = std::move(published);
   for (auto& job : loaded) {
+    if (st.published)
+      st.published->publish_job(job);
     auto id = job.request_id;
     st.jobs.emplace(std::move(id), job_snapshot{std::move(job), 1});
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "messages/job_store.hpp"
+#include "messages/published_jobs.hpp"
 #include "persistence/file_system.hpp"
 #include "persistence/job_writer.hpp"
 #include "persistence/store_layout.hpp"
@@ -65,12 +66,16 @@ struct job_store_state {
   std::unordered_map<std::string, in_flight> writes;            // request id -> write
   std::string refusal_cause;
   std::uint64_t writes_done = 0;
+  std::shared_ptr<messages::published_jobs> published; // may be null
   static inline const char* name = "job_store";
 };
 
-/// Behaviour of job_store over jobs already loaded from `files`.
+/// Behaviour of job_store over jobs already loaded from `files`. Every
+/// durable state (loaded, created, transitioned) is also published to
+/// `published` when given, after its bytes are durable and never before.
 job_store_impl::behavior_type job_store(job_store_impl::stateful_pointer<job_store_state> self,
                                         std::shared_ptr<store_files> files,
-                                        std::vector<covenant::job> loaded);
+                                        std::vector<covenant::job> loaded,
+                                        std::shared_ptr<messages::published_jobs> published = {});
 
 } // namespace covsigner::actors

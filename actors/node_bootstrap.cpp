@@ -51,10 +51,12 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                              options.sync);
   running_node running;
   running.load_summary = loaded.summary_line;
-  auto impl = system.spawn(job_store, files, std::move(loaded.jobs));
+  auto published = std::make_shared<published_jobs>();
+  running.published = published;
+  auto impl = system.spawn(job_store, files, std::move(loaded.jobs), published);
   running.store = caf::actor_cast<job_store_actor>(impl);
   running.registry = system.spawn(route_registry, running.store, std::move(seed),
-                                  options.timeouts.store);
+                                  options.timeouts.store, published);
   running.supervisor = system.spawn(session_supervisor, running.store, options.sessions);
   if (sources) {
     running.registry_reader =

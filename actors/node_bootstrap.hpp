@@ -8,6 +8,7 @@
 #include "actors/node.hpp"
 #include "actors/session_supervisor.hpp"
 #include "chain/backends.hpp"
+#include "messages/published_jobs.hpp"
 #include "persistence/job_writer.hpp"
 
 #include <caf/fwd.hpp>
@@ -45,6 +46,9 @@ struct running_node {
   messages::bitcoin_reader_actor bitcoin_reader;   // null without a chain
   std::shared_ptr<chain::fault_switch> chain_faults; // fixture chains only (simulated faults)
   std::string load_summary; // the store's one-line load summary
+  /// Durable answers by route key, for the dedupe fast path of HTTP workers
+  /// and embedders' threads (messages/published_jobs.hpp).
+  std::shared_ptr<const messages::published_jobs> published;
 };
 
 /// Builds the chain sources (if configured), opens the store under

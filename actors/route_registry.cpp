@@ -59,6 +59,8 @@ caf::result<claim_result> create(self_ptr self, covenant::job draft) {
         auto waiters = std::move(it->second.waiters);
         if (r.code == store_code::ok) {
           it->second.state = route_registry_state::phase::live;
+          if (auto& published = self->state.published)
+            published->publish_owner(key, it->second.request_id, it->second.request_digest);
           promise.deliver(claim_result{claim_code::created, r.snapshot, {}});
           deliver(waiters, claim_result{claim_code::existing, r.snapshot, {}});
           return;
@@ -87,10 +89,12 @@ caf::result<claim_result> create(self_ptr self, covenant::job draft) {
 
 route_registry_actor::behavior_type route_registry(self_ptr self, job_store_actor store,
                                                    route_registry_seed seed,
-                                                   std::chrono::milliseconds store_timeout) {
+                                                   std::chrono::milliseconds store_timeout,
+                                                   std::shared_ptr<published_jobs> published) {
   auto& st = self->state;
   st.store = std::move(store);
   st.store_timeout = store_timeout;
+  st.published = std::move(published);
   st.poisoned = std::move(seed.poisoned);
   st.refusal_cause = std::move(seed.refusal_cause);
   for (auto& [key, live] : seed.live) {
@@ -98,18 +102,21 @@ route_registry_actor::behavior_type route_registry(self_ptr self, job_store_acto
     entry.state = route_registry_state::phase::live;
     entry.request_id = std::move(live.request_id);
     entry.request_digest = std::move(live.request_digest);
+    if (st.published)
+      st.published->publish_owner(key, entry.request_id, entry.request_digest);
   }
   return {
     [self](route_claim& claim) -> caf::result<claim_result> {
       auto& st = self->state;
       auto key = claim.draft.route_key();
-      if (!st.refusal_cause.empty())
-        return claim_result{claim_code::refused, {}, st.refusal_cause};
       if (auto p = st.poisoned.find(key); p != st.poisoned.end())
         return poisoned_reply(key, p->second);
       auto it = st.entries.find(key);
-      if (it == st.entries.end())
+      if (it == st.entries.end()) {
+        if (!st.refusal_cause.empty())
+          return claim_result{claim_code::refused, {}, st.refusal_cause};
         return create(self, std::move(claim.draft));
+      }
       auto& entry = it->second;
       if (entry.request_digest != claim.draft.request_digest)
         return claim_result{claim_code::conflict, {}, std::string{conflict_message}};

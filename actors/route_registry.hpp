@@ -3,10 +3,12 @@
 #pragma once
 
 #include "messages/job_store.hpp"
+#include "messages/published_jobs.hpp"
 #include "messages/route_registry.hpp"
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -40,15 +42,21 @@ struct route_registry_state {
   std::string refusal_cause;
   messages::job_store_actor store;
   std::chrono::milliseconds store_timeout{30000};
+  std::shared_ptr<messages::published_jobs> published; // may be null
   static inline const char* name = "route_registry";
 };
 
 /// Behaviour of route_registry. `store_timeout` bounds each job_store call;
 /// a create whose outcome is unknown (timeout, store down) poisons its key
-/// instead of rolling back, because the job may yet be durable.
+/// instead of rolling back, because the job may yet be durable. Live keys
+/// (from the seed, and each create once durable) are published to
+/// `published` when given; creating and poisoned keys never are.
+/// Unattributable corruption in the seed refuses new keys only: dedupe
+/// hits on live keys are still answered (DESIGN.md "Persistence contract").
 messages::route_registry_actor::behavior_type
 route_registry(messages::route_registry_actor::stateful_pointer<route_registry_state> self,
                messages::job_store_actor store, route_registry_seed seed,
-               std::chrono::milliseconds store_timeout);
+               std::chrono::milliseconds store_timeout,
+               std::shared_ptr<messages::published_jobs> published = {});
 
 } // namespace covsigner::actors
