@@ -56,8 +56,12 @@ test: build peers
 run: build
 	@$(BUILD)/bin/covsignerd --config-file=examples/dev.ini $(RUN_ARGS)
 
-bench: build peers
-	@$(BUILD)/bin/covsigner-bench --suite=standard --json=bench/results/latest.json
+# The standard load suite (under 3 minutes): table on stdout, results and
+# plot in bench/results/ (data under $(BUILD)/bench-data, a real disk).
+bench: configure
+	@cmake --build $(BUILD) --target covsigner-bench covsignerd -j $(JOBS)
+	@$(BUILD)/bin/covsigner-bench --suite=standard --json=bench/results/latest.json \
+	  --plot=bench/results/latest.svg
 
 clean:
 	@rm -rf $(BUILD)

@@ -1,0 +1,240 @@
+#include "apps/covsigner-bench/options.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace covsigner::bench {
+
+namespace {
+
+std::optional<double> parse_double(std::string_view s) {
+  if (s.empty())
+    return std::nullopt;
+  std::string copy(s);
+  char* end = nullptr;
+  double v = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !(v >= 0))
+    return std::nullopt;
+  return v;
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view s) {
+  std::uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || ptr != s.data() + s.size())
+    return std::nullopt;
+  return v;
+}
+
+// "30s", "500ms", "2m" or a plain number of seconds.
+std::optional<double> parse_seconds(std::string_view s) {
+  double scale = 1;
+  if (s.ends_with("ms")) {
+    scale = 0.001;
+    s.remove_suffix(2);
+  } else if (s.ends_with("s")) {
+    s.remove_suffix(1);
+  } else if (s.ends_with("m")) {
+    scale = 60;
+    s.remove_suffix(1);
+  }
+  auto v = parse_double(s);
+  if (!v)
+    return std::nullopt;
+  return *v * scale;
+}
+
+std::optional<scenario_kind> parse_scenario(std::string_view s) {
+  for (auto k : {scenario_kind::unique, scenario_kind::duplicate, scenario_kind::conflict,
+                 scenario_kind::poll, scenario_kind::mixed, scenario_kind::outage,
+                 scenario_kind::sigkill})
+    if (s == to_string(k))
+      return k;
+  return std::nullopt;
+}
+
+} // namespace
+
+std::string to_string(scenario_kind s) {
+  switch (s) {
+    case scenario_kind::unique:
+      return "unique";
+    case scenario_kind::duplicate:
+      return "duplicate";
+    case scenario_kind::conflict:
+      return "conflict";
+    case scenario_kind::poll:
+      return "poll";
+    case scenario_kind::mixed:
+      return "mixed";
+    case scenario_kind::outage:
+      return "outage";
+    case scenario_kind::sigkill:
+      return "sigkill";
+  }
+  return "?";
+}
+
+std::string to_string(transport_kind t) {
+  return t == transport_kind::inproc ? "inproc" : "http";
+}
+
+std::string to_string(persistence::sync_mode m) {
+  return m == persistence::sync_mode::group ? "group" : "per-job";
+}
+
+bool creates_jobs(scenario_kind s) {
+  return s == scenario_kind::unique || s == scenario_kind::mixed || s == scenario_kind::sigkill;
+}
+
+std::string usage() {
+  return R"(covsigner-bench: concurrent submissions against a covsigner node, measured honestly.
+
+  covsigner-bench [--scenario=NAME] [--transport=inproc|http] [options]
+  covsigner-bench --suite=standard [--json=FILE] [--plot=FILE.svg]
+
+Scenarios (--scenario):
+  unique      every request a new routeRequestId: durable creates
+  duplicate   every client submits the same routeRequestId: dedupe storm
+  conflict    one routeRequestId, a different payload per request: one job, the rest 400
+  poll        polls of existing jobs
+  mixed       70% dedupe hits, 20% polls, 10% new submits
+  outage      dedupe hits (and 10% new submits) without, then with, a simulated
+              chain-registry outage (fixture chain fault switch; in-process node)
+  sigkill     new submits over HTTP while covsignerd (child process) is SIGKILLed
+              and restarted on the same data dir
+
+Load:
+  --transport=inproc|http   node actors in this process (typed API) or HTTP on 127.0.0.1 (http)
+  --concurrency=N           clients; each HTTP client is one keep-alive connection (64)
+  --duration=T              measured phase, e.g. 10s, 500ms, 1m (10s)
+  --count=N                 measured requests instead of a duration
+  --rate=R                  open loop at R requests/s; latency counts from the intended send
+                            time (no coordinated omission). Default: closed loop
+  --warmup=T                load before measuring, not recorded (1s)
+
+Node and disk:
+  --data-dir=DIR            parent of the per-run data dirs (default: <build>/bench-data);
+                            tmpfs is refused for durable scenarios
+  --store-sync=group|per-job  the node's store.sync (group)
+  --http-workers=N          the node's HTTP workers (max(64, concurrency))
+  --covsignerd=PATH         node binary for sigkill (default: beside this binary)
+  --kill-every=T            sigkill: interval between kills (default: three kills per run)
+  --keep-data               leave each run's data dir in place
+
+Output:
+  --json=FILE               results as JSON
+  --plot=FILE.svg           latency percentiles and throughput over time
+  --no-baselines            skip the fsync-ceiling and bare-handler baselines
+  --baseline-duration=T     per baseline (3s)
+)";
+}
+
+std::variant<bench_options, parse_error> parse_options(int argc, char** argv) {
+  bench_options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h")
+      return parse_error{usage(), true};
+    if (!arg.starts_with("--"))
+      return parse_error{"unexpected argument [" + std::string(arg) + "]"};
+    auto eq = arg.find('=');
+    std::string_view name = arg.substr(2, eq == std::string_view::npos ? arg.npos : eq - 2);
+    std::string_view value = eq == std::string_view::npos ? std::string_view{} : arg.substr(eq + 1);
+    bool has_value = eq != std::string_view::npos;
+    auto bad = [&] {
+      return parse_error{"invalid --" + std::string(name) + " [" + std::string(value) + "]"};
+    };
+    auto flag = [&](bool& target) {
+      target = true;
+      return !has_value;
+    };
+    if (name == "suite") {
+      if (value != "standard")
+        return parse_error{"unknown --suite [" + std::string(value) + "]: expected standard"};
+      o.suite = value;
+    } else if (name == "scenario") {
+      auto s = parse_scenario(value);
+      if (!s)
+        return parse_error{"unknown --scenario [" + std::string(value) +
+                           "]: expected unique, duplicate, conflict, poll, mixed, outage or sigkill"};
+      o.scenario = *s;
+    } else if (name == "transport") {
+      if (value == "inproc")
+        o.transport = transport_kind::inproc;
+      else if (value == "http")
+        o.transport = transport_kind::http;
+      else
+        return parse_error{"unknown --transport [" + std::string(value) + "]: expected inproc or http"};
+    } else if (name == "concurrency" || name == "http-workers") {
+      auto v = parse_count(value);
+      if (!v || *v == 0 || *v > 4096)
+        return bad();
+      (name == "concurrency" ? o.concurrency : o.http_workers) = static_cast<std::size_t>(*v);
+    } else if (name == "duration" || name == "warmup" || name == "baseline-duration" ||
+               name == "kill-every") {
+      auto v = parse_seconds(value);
+      if (!v)
+        return bad();
+      if (name == "duration") {
+        if (*v <= 0)
+          return bad();
+        o.duration_s = *v;
+      } else if (name == "warmup") {
+        o.warmup_s = *v;
+      } else if (name == "baseline-duration") {
+        o.baseline_s = *v;
+      } else {
+        o.kill_every_s = *v;
+      }
+    } else if (name == "count") {
+      auto v = parse_count(value);
+      if (!v || *v == 0)
+        return bad();
+      o.count = *v;
+    } else if (name == "rate") {
+      auto v = parse_double(value);
+      if (!v)
+        return bad();
+      o.rate = *v;
+    } else if (name == "data-dir") {
+      if (value.empty())
+        return bad();
+      o.data_dir = value;
+    } else if (name == "store-sync" || name == "store.sync") {
+      if (value == "group")
+        o.sync = persistence::sync_mode::group;
+      else if (value == "per-job")
+        o.sync = persistence::sync_mode::per_job;
+      else
+        return parse_error{"invalid --store-sync [" + std::string(value) +
+                           "]: expected group or per-job"};
+    } else if (name == "json") {
+      if (value.empty())
+        return bad();
+      o.json_file = value;
+    } else if (name == "plot") {
+      if (value.empty())
+        return bad();
+      o.plot_file = value;
+    } else if (name == "covsignerd") {
+      o.covsignerd = value;
+    } else if (name == "no-baselines") {
+      bool skip = false;
+      if (!flag(skip))
+        return bad();
+      o.baselines = false;
+    } else if (name == "keep-data") {
+      if (!flag(o.keep_data))
+        return bad();
+    } else {
+      return parse_error{"unknown option [--" + std::string(name) + "] (see --help)"};
+    }
+  }
+  if (o.scenario == scenario_kind::sigkill && o.transport == transport_kind::inproc && o.suite.empty())
+    return parse_error{"--scenario=sigkill kills a covsignerd child process: it needs --transport=http"};
+  return o;
+}
+
+} // namespace covsigner::bench

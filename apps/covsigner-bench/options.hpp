@@ -1,0 +1,69 @@
+// Command-line options of covsigner-bench: which scenario over which
+// transport, how much load (concurrency, duration or count, open-loop rate
+// or closed loop, warm-up), where the data lives and how it is synced, and
+// where the results go.
+#pragma once
+
+#include "persistence/job_writer.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace covsigner::bench {
+
+enum class scenario_kind {
+  unique,    // every request a new route key (durable creates)
+  duplicate, // N clients, one routeRequestId (dedupe storm)
+  conflict,  // one route key, a different payload per request
+  poll,      // polls of existing jobs
+  mixed,     // dedupe hits, polls and new submits together
+  outage,    // dedupe hits with and without a simulated registry outage
+  sigkill,   // new submits while covsignerd is SIGKILLed and restarted
+};
+
+enum class transport_kind {
+  inproc, // the node's actors in the bench's own actor_system, typed API
+  http,   // cpp-httplib client over 127.0.0.1, keep-alive
+};
+
+struct bench_options {
+  std::string suite; // "" = one scenario; "standard" = the make-bench suite
+  scenario_kind scenario = scenario_kind::unique;
+  transport_kind transport = transport_kind::http;
+  std::size_t concurrency = 64;
+  double duration_s = 10;                // used when count is not set
+  std::optional<std::uint64_t> count;    // requests in the measured phase
+  double rate = 0;                       // requests/s, open loop; 0 = closed loop
+  double warmup_s = 1;                   // load before measuring (not recorded)
+  std::string data_dir;                  // parent of per-run data dirs
+  persistence::sync_mode sync = persistence::sync_mode::group;
+  std::size_t http_workers = 0;          // node's HTTP workers; 0 = max(64, concurrency)
+  std::string json_file;
+  std::string plot_file;
+  bool baselines = true;                 // measure the fsync and bare-handler ceilings
+  double baseline_s = 3;                 // per baseline
+  double kill_every_s = 0;               // sigkill: 0 = three kills spread over the run
+  std::string covsignerd;                // sigkill: the node binary (default: beside ours)
+  bool keep_data = false;                // leave the run's data dir for inspection
+};
+
+/// Parses argv. Errors name the offending option. `--help` yields the
+/// usage text as the error with `help` set.
+struct parse_error {
+  std::string message;
+  bool help = false;
+};
+std::variant<bench_options, parse_error> parse_options(int argc, char** argv);
+
+std::string usage();
+
+std::string to_string(scenario_kind s);
+std::string to_string(transport_kind t);
+std::string to_string(persistence::sync_mode m);
+
+/// Durable scenarios create jobs and check the disk; they refuse tmpfs.
+bool creates_jobs(scenario_kind s);
+
+} // namespace covsigner::bench

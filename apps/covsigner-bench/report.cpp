@@ -1,0 +1,179 @@
+#include "apps/covsigner-bench/report.hpp"
+
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace covsigner::bench {
+
+namespace {
+
+const scenario_result* find(const bench_report& r, scenario_kind kind, transport_kind transport,
+                            std::size_t concurrency = 0) {
+  const scenario_result* best = nullptr;
+  for (const auto& s : r.scenarios) {
+    if (s.spec.scenario != kind || s.spec.transport != transport || !s.error.empty() || s.phases.empty())
+      continue;
+    if (concurrency && s.spec.concurrency != concurrency)
+      continue;
+    // Prefer the largest concurrency and group commit when several match.
+    if (!best || s.spec.concurrency > best->spec.concurrency ||
+        (s.spec.concurrency == best->spec.concurrency && s.spec.sync == persistence::sync_mode::group))
+      best = &s;
+  }
+  return best;
+}
+
+std::string errors_text(const latency_summary& s) {
+  std::string out;
+  for (std::size_t k = 1; k < error_kind_count; ++k)
+    if (s.errors[k]) {
+      if (!out.empty())
+        out += " ";
+      out += to_string(static_cast<error_kind>(k)) + ":" + std::to_string(s.errors[k]);
+    }
+  return out.empty() ? "-" : out;
+}
+
+std::string pad(std::string s, std::size_t w, bool right = false) {
+  if (s.size() >= w)
+    return s;
+  return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
+}
+
+} // namespace
+
+std::string format_rate(double per_s) {
+  char buf[32];
+  if (per_s >= 10000)
+    std::snprintf(buf, sizeof buf, "%.1f k/s", per_s / 1000);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f /s", per_s);
+  return buf;
+}
+
+std::string format_latency_us(double us) {
+  char buf[32];
+  if (us >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2f s", us / 1e6);
+  else if (us >= 1e4)
+    std::snprintf(buf, sizeof buf, "%.0f ms", us / 1e3);
+  else if (us >= 1e3)
+    std::snprintf(buf, sizeof buf, "%.1f ms", us / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f us", us);
+  return buf;
+}
+
+bool bench_report::passed() const {
+  for (const auto& s : scenarios)
+    if (!s.passed())
+      return false;
+  return true;
+}
+
+void compute_ratios(bench_report& r) {
+  char detail[200];
+  if (r.fsync && r.fsync->writes_per_s > 0)
+    if (auto* u = find(r, scenario_kind::unique, transport_kind::http)) {
+      double v = u->phases.front().all.ok_throughput / r.fsync->writes_per_s;
+      std::snprintf(detail, sizeof detail, "%.0f durable submits/s (%s) / %.0f atomic writes/s",
+                    u->phases.front().all.ok_throughput, u->name.c_str(), r.fsync->writes_per_s);
+      r.ratios.push_back({"unique durable HTTP submits vs one-at-a-time fsync ceiling", detail, v, 5.0, true});
+    }
+  for (const auto& b : r.bare)
+    if (auto* d = find(r, scenario_kind::duplicate, transport_kind::http, b.concurrency)) {
+      double base = b.phase.all.ok_throughput;
+      if (base <= 0)
+        continue;
+      double v = d->phases.front().all.ok_throughput / base;
+      std::snprintf(detail, sizeof detail, "%.0f dedupe hits/s (%s) / %.0f bare handler req/s (c%zu)",
+                    d->phases.front().all.ok_throughput, d->name.c_str(), base, b.concurrency);
+      r.ratios.push_back({"dedupe-hit submits vs bare cpp-httplib handler", detail, v, 0.6, true});
+    }
+  for (const auto& s : r.scenarios) {
+    if (s.spec.scenario != scenario_kind::outage || s.phases.size() != 2)
+      continue;
+    auto a = s.phases[0].by_op.find(op_kind::dedupe_submit);
+    auto b = s.phases[1].by_op.find(op_kind::dedupe_submit);
+    if (a == s.phases[0].by_op.end() || b == s.phases[1].by_op.end() || a->second.p99 <= 0)
+      continue;
+    std::snprintf(detail, sizeof detail, "dedupe-hit p99 %s with the outage / %s without (%s)",
+                  format_latency_us(b->second.p99).c_str(), format_latency_us(a->second.p99).c_str(),
+                  s.name.c_str());
+    r.ratios.push_back({"dedupe-hit p99 during registry outage vs without", detail,
+                        b->second.p99 / a->second.p99, 1.5, false});
+  }
+}
+
+void print_table(std::ostream& out, const bench_report& r) {
+  out << "\ncovsigner-bench" << (r.suite.empty() ? "" : " --suite=" + r.suite) << "  " << r.started_at
+      << "  " << r.cores << " cores  data dir " << r.data_dir << " (" << r.fs_type << ")  store.sync "
+      << r.sync << "\n\n";
+  out << "Baselines\n";
+  if (r.fsync)
+    out << "  atomic write, one at a time (temp+fsync+rename+dir fsync, " << r.fsync->bytes
+        << " B): " << format_rate(r.fsync->writes_per_s) << "  p50 " << format_latency_us(r.fsync->p50_us)
+        << "  p99 " << format_latency_us(r.fsync->p99_us) << "\n";
+  for (const auto& b : r.bare)
+    out << "  bare cpp-httplib handler, c" << b.concurrency << " (" << b.workers
+        << " workers): " << format_rate(b.phase.all.ok_throughput) << "  p50 "
+        << format_latency_us(b.phase.all.p50) << "  p99 " << format_latency_us(b.phase.all.p99) << "\n";
+  if (!r.baseline_error.empty())
+    out << "  baseline error: " << r.baseline_error << "\n";
+  out << "\n";
+  const std::size_t w0 = 36;
+  out << pad("scenario / phase", w0) << pad("throughput", 12, true) << pad("p50", 10, true)
+      << pad("p90", 10, true) << pad("p99", 10, true) << pad("p99.9", 10, true) << pad("max", 10, true)
+      << "  " << pad("errors", 18) << "check\n";
+  out << std::string(w0 + 62 + 2 + 18 + 6, '-') << "\n";
+  auto row = [&](const std::string& name, const latency_summary& s, const std::string& check) {
+    out << pad(name, w0) << pad(format_rate(s.throughput), 12, true) << pad(format_latency_us(s.p50), 10, true)
+        << pad(format_latency_us(s.p90), 10, true) << pad(format_latency_us(s.p99), 10, true)
+        << pad(format_latency_us(s.p999), 10, true) << pad(format_latency_us(s.max), 10, true) << "  "
+        << pad(errors_text(s), 18) << check << "\n";
+  };
+  for (const auto& s : r.scenarios) {
+    std::string check = s.passed() ? "ok" : "FAILED";
+    if (!s.error.empty()) {
+      out << pad(s.name, w0) << "  error: " << s.error << "\n";
+      continue;
+    }
+    for (const auto& p : s.phases) {
+      std::string name = s.phases.size() > 1 ? s.name + " [" + p.name + "]" : s.name;
+      row(name, p.all, check);
+      if (p.by_op.size() > 1)
+        for (const auto& [op, sum] : p.by_op)
+          row("  " + to_string(op), sum, "");
+    }
+  }
+  out << "\nCorrectness (store scanned after each run)\n";
+  for (const auto& s : r.scenarios) {
+    const auto& c = s.correctness;
+    out << "  " << pad(s.name, w0 - 2) << (s.passed() ? "ok    " : "FAILED") << "  " << c.jobs_in_store
+        << " jobs, " << c.keys_sent << " keys sent, " << c.keys_acked << " acknowledged, "
+        << c.acked_missing << " acknowledged missing, " << c.duplicates_on_disk << " duplicate, "
+        << c.stray_jobs << " stray, " << c.quarantined << " quarantined\n";
+    for (const auto& p : c.problems)
+      out << "      problem: " << p << "\n";
+    for (const auto& p : s.expectation_failures)
+      out << "      unexpected: " << p << "\n";
+    for (const auto& n : s.notes)
+      out << "      note: " << n << "\n";
+  }
+  if (!r.ratios.empty()) {
+    out << "\nTargets\n";
+    for (const auto& x : r.ratios) {
+      char v[64];
+      std::snprintf(v, sizeof v, "%.2fx (target %s %.2fx)", x.value, x.at_least ? ">=" : "<=", x.target);
+      out << "  " << (x.met() ? "met     " : "NOT MET ") << x.name << ": " << v << "\n      " << x.detail
+          << "\n";
+    }
+  }
+  char wall[32];
+  std::snprintf(wall, sizeof wall, "%.1f", r.wall_s);
+  out << "\n" << (r.passed() ? "all correctness checks passed" : "CORRECTNESS CHECK FAILED") << " ("
+      << wall << " s wall)\n";
+}
+
+} // namespace covsigner::bench

@@ -1,0 +1,378 @@
+#include "apps/covsigner-bench/scenarios.hpp"
+
+#include "apps/covsigner-bench/node_host.hpp"
+#include "chain/fault_switch.hpp"
+#include "covenant/job.hpp"
+#include "crypto/bytes.hpp"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace covsigner::bench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t prepared_jobs = 32; // jobs poll/mixed/outage work on
+
+std::string nonce() {
+  std::array<std::uint8_t, 6> b{};
+  RAND_bytes(b.data(), static_cast<int>(b.size()));
+  return crypto::to_hex(b);
+}
+
+std::string key_of(const std::string& rrid) {
+  return covenant::make_route_key(request_factory::route, rrid);
+}
+
+double window_for(double phase_s) { return phase_s <= 20 ? 0.5 : 1.0; }
+
+phase_result summarize(std::string name, load_result& load) {
+  phase_result p;
+  p.name = std::move(name);
+  p.phase_s = load.phase_s;
+  p.all = load.samples.summarize(load.phase_s);
+  for (auto op : {op_kind::new_submit, op_kind::dedupe_submit, op_kind::conflict_submit, op_kind::poll}) {
+    auto s = load.samples.summarize(load.phase_s, &op);
+    if (s.count)
+      p.by_op[op] = s;
+  }
+  p.windows = load.samples.windows(load.phase_s, window_for(load.phase_s));
+  p.warmup_requests = load.warmup_requests;
+  return p;
+}
+
+// The jobs poll, mixed and outage work on, created before the load (their
+// route keys are "<prefix>-p<i>").
+struct prepared {
+  std::vector<std::string> rrids;
+  std::vector<std::string> request_ids;
+};
+
+std::variant<prepared, std::string> prepare_jobs(client_factory& clients, const request_factory& rq,
+                                                 const std::string& prefix, ack_log& acks) {
+  prepared p;
+  auto client = clients.make_client();
+  for (std::size_t i = 0; i < prepared_jobs; ++i) {
+    std::string rrid = prefix + "-p" + std::to_string(i);
+    acks.sent(0, key_of(rrid));
+    auto out = client->submit(rq.submit(rrid));
+    if (out.error != error_kind::none)
+      return "preparing job " + std::to_string(i) + ": " + to_string(out.error) + " (status " +
+             std::to_string(out.status) + ")";
+    acks.acked(0, key_of(rrid), out.request_id);
+    p.rrids.push_back(rrid);
+    p.request_ids.push_back(out.request_id);
+  }
+  return p;
+}
+
+step new_submit(bench_client& c, const request_factory& rq, ack_log& acks, std::size_t worker,
+                const std::string& rrid, op_kind op = op_kind::new_submit) {
+  auto key = key_of(rrid);
+  acks.sent(worker, key);
+  step s{op, c.submit(rq.submit(rrid))};
+  if (s.result.error == error_kind::none)
+    acks.acked(worker, key, s.result.request_id);
+  return s;
+}
+
+step dedupe_submit(bench_client& c, const request_factory& rq, ack_log& acks, std::size_t worker,
+                   const prepared& p, std::uint64_t seq) {
+  const auto& rrid = p.rrids[seq % p.rrids.size()];
+  step s{op_kind::dedupe_submit, c.submit(rq.submit(rrid))};
+  if (s.result.error == error_kind::none)
+    acks.acked(worker, key_of(rrid), s.result.request_id);
+  return s;
+}
+
+step poll_job(bench_client& c, const request_factory& rq, const prepared& p, std::uint64_t seq) {
+  auto i = seq % p.rrids.size();
+  return step{op_kind::poll, c.poll(rq.poll(p.rrids[i], p.request_ids[i]))};
+}
+
+load_plan plan_of(const scenario_spec& s, const std::string& label, double share = 1.0) {
+  load_plan plan;
+  plan.label = label;
+  plan.concurrency = s.concurrency;
+  plan.duration_s = s.duration_s * share;
+  if (s.count)
+    plan.count = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(
+                                              static_cast<double>(*s.count) * share));
+  plan.rate = s.rate;
+  plan.warmup_s = s.warmup_s;
+  return plan;
+}
+
+std::size_t workers_for(const scenario_spec& s) {
+  return s.http_workers ? s.http_workers : std::max<std::size_t>(64, s.concurrency + 16);
+}
+
+// The node for every scenario but sigkill: in-process actors, with HTTP in
+// front for the http transport, and a fixture chain for the outage.
+struct node_and_clients {
+  std::unique_ptr<inproc_node> node;
+  std::unique_ptr<client_factory> clients;
+};
+
+std::variant<node_and_clients, std::string> start_inproc(const scenario_spec& s, const fs::path& dir) {
+  inproc_settings settings;
+  settings.data_dir = dir;
+  settings.sync = s.sync;
+  settings.with_chain = s.scenario == scenario_kind::outage;
+  settings.with_http = s.transport == transport_kind::http;
+  settings.http_workers = workers_for(s);
+  auto started = inproc_node::start(settings);
+  if (auto* err = std::get_if<std::string>(&started))
+    return *err;
+  node_and_clients n;
+  n.node = std::move(std::get<std::unique_ptr<inproc_node>>(started));
+  if (s.transport == transport_kind::http)
+    n.clients = http_clients(n.node->http_port());
+  else
+    n.clients = inproc_clients(n.node->client(), bench_policy(), std::chrono::seconds(60));
+  return n;
+}
+
+void expect_only(scenario_result& r, const phase_result& p, std::initializer_list<error_kind> allowed) {
+  for (std::size_t k = 1; k < error_kind_count; ++k) {
+    auto kind = static_cast<error_kind>(k);
+    if (p.all.errors[k] == 0)
+      continue;
+    bool ok = false;
+    for (auto a : allowed)
+      ok = ok || a == kind;
+    if (!ok)
+      r.expectation_failures.push_back(p.name + ": " + std::to_string(p.all.errors[k]) +
+                                       " answers of kind " + to_string(kind));
+  }
+}
+
+void run_sigkill(const scenario_spec& s, const request_factory& rq, const fs::path& dir,
+                 const std::string& id, ack_log& acks, scenario_result& r) {
+  child_settings cs;
+  cs.program = s.covsignerd.empty() ? (own_directory() / "covsignerd").string() : s.covsignerd;
+  cs.data_dir = dir;
+  cs.log_file = dir.string() + "-covsignerd.log";
+  cs.sync = s.sync;
+  cs.http_workers = workers_for(s);
+  child_node child(cs);
+  if (auto err = child.start()) {
+    r.error = *err;
+    return;
+  }
+  auto clients = http_clients(child.port(), 10);
+  // Kills: every kill_every_s, or three spread over a duration run (one a
+  // second for a count run), each followed at once by a restart on the
+  // same port and data dir.
+  std::vector<double> at;
+  double span = s.count ? 3.0 : s.duration_s;
+  double every = s.kill_every_s > 0 ? s.kill_every_s : span / 4;
+  for (double t = every; t < span - 1e-9 && at.size() < 1000; t += every)
+    at.push_back(t);
+  std::mutex notes_mutex;
+  std::vector<timed_event> events;
+  for (double t : at)
+    events.push_back({t, [&, t] {
+                        auto k0 = std::chrono::steady_clock::now();
+                        child.kill_now();
+                        auto err = child.start();
+                        double down = std::chrono::duration<double>(std::chrono::steady_clock::now() - k0).count();
+                        char line[160];
+                        std::snprintf(line, sizeof line, "SIGKILL at %.2f s; back after %.0f ms%s", t,
+                                      down * 1000, err ? " (restart FAILED)" : "");
+                        std::lock_guard lock(notes_mutex);
+                        r.notes.push_back(line);
+                        if (err)
+                          r.error = "restart after SIGKILL: " + *err;
+                      }});
+  auto load = run_load(*clients, plan_of(s, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
+    return new_submit(c, rq, acks, w, "k-" + id + "-" + std::to_string(seq));
+  }, events);
+  r.phases.push_back(summarize("load", load));
+  if (auto err = child.stop())
+    r.expectation_failures.push_back("final stop: " + *err);
+  // Connection errors are expected while the node is down; nothing else.
+  expect_only(r, r.phases.back(), {error_kind::connection, error_kind::timeout});
+}
+
+} // namespace
+
+scenario_spec spec_from(const bench_options& o) {
+  scenario_spec s;
+  s.scenario = o.scenario;
+  s.transport = o.scenario == scenario_kind::sigkill ? transport_kind::http : o.transport;
+  s.concurrency = o.concurrency;
+  s.duration_s = o.duration_s;
+  s.count = o.count;
+  s.rate = o.rate;
+  s.warmup_s = o.warmup_s;
+  s.sync = o.sync;
+  s.http_workers = o.http_workers;
+  s.kill_every_s = o.kill_every_s;
+  s.covsignerd = o.covsignerd;
+  s.keep_data = o.keep_data;
+  return s;
+}
+
+std::string scenario_name(const scenario_spec& s) {
+  std::string n = to_string(s.scenario) + " " + to_string(s.transport) + " c" +
+                  std::to_string(s.concurrency);
+  if (s.rate > 0)
+    n += " r" + std::to_string(static_cast<long long>(s.rate));
+  if (s.sync != persistence::sync_mode::group)
+    n += " " + to_string(s.sync);
+  return n;
+}
+
+scenario_result run_scenario(const scenario_spec& spec, const request_factory& rq,
+                             const fs::path& data_parent) {
+  scenario_result r;
+  r.spec = spec;
+  r.name = scenario_name(spec);
+  const std::string id = nonce();
+  const fs::path dir = data_parent / ("run-" + to_string(spec.scenario) + "-" + id);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    r.error = "cannot create " + dir.string() + ": " + ec.message();
+    return r;
+  }
+  ack_log acks(std::max<std::size_t>(1, spec.concurrency));
+
+  if (spec.scenario == scenario_kind::sigkill) {
+    run_sigkill(spec, rq, dir, id, acks, r);
+  } else {
+    auto started = start_inproc(spec, dir);
+    if (auto* err = std::get_if<std::string>(&started)) {
+      r.error = *err;
+      return r;
+    }
+    auto& n = std::get<node_and_clients>(started);
+    auto& clients = *n.clients;
+    switch (spec.scenario) {
+      case scenario_kind::unique: {
+        auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
+          return new_submit(c, rq, acks, w, "u-" + id + "-" + std::to_string(seq));
+        });
+        r.phases.push_back(summarize("load", load));
+        expect_only(r, r.phases.back(), {});
+        break;
+      }
+      case scenario_kind::duplicate: {
+        const std::string rrid = "d-" + id;
+        acks.sent(0, key_of(rrid));
+        auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t, std::size_t w) {
+          step s{op_kind::dedupe_submit, c.submit(rq.submit(rrid))};
+          if (s.result.error == error_kind::none)
+            acks.acked(w, key_of(rrid), s.result.request_id);
+          return s;
+        });
+        r.phases.push_back(summarize("load", load));
+        expect_only(r, r.phases.back(), {});
+        break;
+      }
+      case scenario_kind::conflict: {
+        // One route key; request `seq` carries payload variant `seq`, so
+        // only the request that created the job is ever answered 200.
+        const std::string rrid = "c-" + id;
+        acks.sent(0, key_of(rrid));
+        auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
+          step s{op_kind::conflict_submit, c.submit(rq.submit_variant(rrid, seq))};
+          if (s.result.error == error_kind::none)
+            acks.acked(w, key_of(rrid), s.result.request_id);
+          return s;
+        });
+        r.phases.push_back(summarize("load", load));
+        expect_only(r, r.phases.back(), {error_kind::bad_request});
+        break;
+      }
+      case scenario_kind::poll:
+      case scenario_kind::mixed:
+      case scenario_kind::outage: {
+        auto prep = prepare_jobs(clients, rq, "j-" + id, acks);
+        if (auto* err = std::get_if<std::string>(&prep)) {
+          r.error = *err;
+          break;
+        }
+        auto& p = std::get<prepared>(prep);
+        if (spec.scenario == scenario_kind::poll) {
+          auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t) {
+            return poll_job(c, rq, p, seq);
+          });
+          r.phases.push_back(summarize("load", load));
+          expect_only(r, r.phases.back(), {});
+        } else if (spec.scenario == scenario_kind::mixed) {
+          // 70% dedupe hits, 20% polls, 10% new submits.
+          auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
+            auto slot = seq % 10;
+            if (slot == 0)
+              return new_submit(c, rq, acks, w, "m-" + id + "-" + std::to_string(seq));
+            if (slot <= 2)
+              return poll_job(c, rq, p, seq / 10);
+            return dedupe_submit(c, rq, acks, w, p, seq);
+          });
+          r.phases.push_back(summarize("load", load));
+          expect_only(r, r.phases.back(), {});
+        } else {
+          // 90% dedupe hits of the prepared jobs, 10% new submits; first
+          // without, then with the simulated registry outage. New submits
+          // may be refused (503) during the outage once chain checks run
+          // on submits; dedupe hits must not be.
+          auto fn = [&](bench_client& c, std::uint64_t seq, std::size_t w) {
+            if (seq % 10 == 0)
+              return new_submit(c, rq, acks, w, "o-" + id + "-" + std::to_string(seq));
+            return dedupe_submit(c, rq, acks, w, p, seq);
+          };
+          auto a = run_load(clients, plan_of(spec, r.name + " (no outage)", 0.5), fn);
+          r.phases.push_back(summarize("no-outage", a));
+          expect_only(r, r.phases.back(), {});
+          if (!n.node->faults()) {
+            r.error = "the node has no fixture chain fault switch";
+          } else {
+            // Only the WalletRegistry source fails; Bridge, host chain and
+            // Bitcoin answer normally.
+            n.node->faults()->set(chain::fault_mode::fail, std::chrono::milliseconds(0),
+                                  "WalletRegistry");
+            auto b = run_load(clients, plan_of(spec, r.name + " (outage)", 0.5), fn);
+            n.node->faults()->set(chain::fault_mode::none);
+            r.phases.push_back(summarize("outage", b));
+            auto& ph = r.phases.back();
+            auto it = ph.by_op.find(op_kind::dedupe_submit);
+            if (it != ph.by_op.end())
+              for (std::size_t k = 1; k < error_kind_count; ++k)
+                if (it->second.errors[k])
+                  r.expectation_failures.push_back(
+                    "outage: " + std::to_string(it->second.errors[k]) + " dedupe hits answered " +
+                    to_string(static_cast<error_kind>(k)));
+            r.notes.push_back("outage: the fixture WalletRegistry source answers every read with "
+                              "a simulated failure (fault_switch fail, WalletRegistry only)");
+          }
+        }
+        break;
+      }
+      case scenario_kind::sigkill:
+        break;
+    }
+    n.clients.reset();
+    n.node->stop();
+  }
+  if (r.error.empty())
+    r.correctness = check_store(dir, acks.merge());
+  if (!spec.keep_data) {
+    fs::remove_all(dir, ec);
+    for (auto suffix : {"-chain.json", "-http.log", "-covsignerd.log"})
+      fs::remove(dir.string() + suffix, ec);
+  } else {
+    r.notes.push_back("data kept in " + dir.string());
+  }
+  return r;
+}
+
+} // namespace covsigner::bench

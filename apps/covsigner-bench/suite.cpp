@@ -1,0 +1,156 @@
+#include "apps/covsigner-bench/suite.hpp"
+
+#include "apps/covsigner-bench/fs_type.hpp"
+#include "apps/covsigner-bench/node_host.hpp"
+#include "apps/covsigner-bench/requests.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace covsigner::bench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+scenario_spec spec(scenario_kind k, transport_kind t, std::size_t c, double seconds,
+                   const bench_options& o) {
+  scenario_spec s;
+  s.scenario = k;
+  s.transport = t;
+  s.concurrency = c;
+  s.duration_s = seconds;
+  s.warmup_s = 1;
+  s.sync = o.sync;
+  s.covsignerd = o.covsignerd;
+  s.keep_data = o.keep_data;
+  return s;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+phase_result bare_baseline(const request_factory& rq, std::size_t concurrency, std::size_t workers,
+                           double seconds, double warmup) {
+  bare_server server(workers);
+  auto clients = http_clients(server.port());
+  load_plan plan;
+  plan.label = "bare handler c" + std::to_string(concurrency);
+  plan.concurrency = concurrency;
+  plan.duration_s = seconds;
+  plan.warmup_s = warmup;
+  // The same body a dedupe hit sends, through the same client code.
+  const std::string body = rq.submit("bare-baseline");
+  auto load = run_load(*clients, plan, [&](bench_client& c, std::uint64_t, std::size_t) {
+    return step{op_kind::dedupe_submit, c.submit(body)};
+  });
+  phase_result p;
+  p.name = "bare";
+  p.phase_s = load.phase_s;
+  p.all = load.samples.summarize(load.phase_s);
+  p.windows = load.samples.windows(load.phase_s, load.phase_s <= 20 ? 0.5 : 1.0);
+  p.warmup_requests = load.warmup_requests;
+  return p;
+}
+
+} // namespace
+
+run_plan standard_suite(const bench_options& o) {
+  using enum scenario_kind;
+  using enum transport_kind;
+  run_plan p;
+  p.baseline_s = 4;
+  p.bare_concurrency = {64};
+  p.scenarios.push_back(spec(unique, http, 256, 15, o));
+  auto per_job = spec(unique, http, 256, 6, o);
+  per_job.sync = persistence::sync_mode::per_job;
+  p.scenarios.push_back(per_job);
+  p.scenarios.push_back(spec(unique, inproc, 64, 6, o));
+  p.scenarios.push_back(spec(duplicate, http, 64, 8, o));
+  p.scenarios.push_back(spec(duplicate, inproc, 64, 5, o));
+  p.scenarios.push_back(spec(conflict, http, 64, 4, o));
+  p.scenarios.push_back(spec(poll, http, 64, 5, o));
+  p.scenarios.push_back(spec(mixed, http, 64, 8, o));
+  p.scenarios.push_back(spec(outage, http, 64, 10, o));
+  auto kill = spec(sigkill, http, 32, 8, o);
+  kill.kill_every_s = 2;
+  p.scenarios.push_back(kill);
+  return p;
+}
+
+run_plan single_run(const bench_options& o) {
+  run_plan p;
+  p.scenarios.push_back(spec_from(o));
+  p.fsync_baseline = o.baselines;
+  p.baseline_s = o.baseline_s;
+  if (o.baselines && p.scenarios.front().transport == transport_kind::http)
+    p.bare_concurrency = {o.concurrency};
+  return p;
+}
+
+bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::string& error) {
+  auto wall0 = std::chrono::steady_clock::now();
+  bench_report r;
+  r.started_at = utc_now();
+  r.suite = o.suite;
+  r.cores = std::thread::hardware_concurrency();
+  r.sync = to_string(o.sync);
+  fs::path data = o.data_dir.empty() ? own_directory().parent_path() / "bench-data" : fs::path(o.data_dir);
+  std::error_code ec;
+  fs::create_directories(data, ec);
+  if (ec) {
+    error = "cannot create the data dir " + data.string() + ": " + ec.message();
+    return r;
+  }
+  data = fs::absolute(data);
+  r.data_dir = data.string();
+  r.fs_type = fs_type_name(data);
+  bool durable = plan.fsync_baseline;
+  for (const auto& s : plan.scenarios)
+    durable = durable || creates_jobs(s.scenario);
+  if (durable && is_tmpfs(data)) {
+    error = "the data dir " + data.string() + " is on " + r.fs_type +
+            ": durable results there have no fsync cost and would flatter every number; pass "
+            "--data-dir on a real disk";
+    return r;
+  }
+  auto made = request_factory::make(bench_policy());
+  if (auto* err = std::get_if<std::string>(&made)) {
+    error = *err;
+    return r;
+  }
+  const auto& rq = std::get<request_factory>(made);
+
+  if (plan.fsync_baseline) {
+    std::cerr << "baseline: one-at-a-time atomic writes in " << data.string() << " ...\n";
+    auto c = measure_fsync_ceiling(data / "fsync-ceiling", plan.baseline_s);
+    if (auto* e = std::get_if<std::string>(&c))
+      r.baseline_error = *e;
+    else
+      r.fsync = std::get<fsync_ceiling>(c);
+  }
+  for (auto c : plan.bare_concurrency) {
+    std::size_t workers = std::max<std::size_t>(64, c + 16);
+    r.bare.push_back({c, workers, bare_baseline(rq, c, workers, plan.baseline_s, 0.5)});
+  }
+  for (const auto& s : plan.scenarios) {
+    r.scenarios.push_back(run_scenario(s, rq, data));
+    const auto& last = r.scenarios.back();
+    if (!last.passed())
+      std::cerr << "  " << last.name << ": " << (last.error.empty() ? "check FAILED" : last.error) << "\n";
+  }
+  compute_ratios(r);
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  return r;
+}
+
+} // namespace covsigner::bench

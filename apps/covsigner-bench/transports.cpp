@@ -1,0 +1,196 @@
+#include "apps/covsigner-bench/transports.hpp"
+
+#include <httplib.h>
+
+namespace covsigner::bench {
+
+std::string to_string(error_kind k) {
+  switch (k) {
+    case error_kind::none:
+      return "ok";
+    case error_kind::bad_request:
+      return "400";
+    case error_kind::not_found:
+      return "404";
+    case error_kind::unavailable:
+      return "503";
+    case error_kind::internal:
+      return "500";
+    case error_kind::other_status:
+      return "other-status";
+    case error_kind::connection:
+      return "connection";
+    case error_kind::timeout:
+      return "timeout";
+  }
+  return "?";
+}
+
+error_kind kind_of_status(int status) {
+  switch (status) {
+    case 200:
+      return error_kind::none;
+    case 400:
+      return error_kind::bad_request;
+    case 404:
+      return error_kind::not_found;
+    case 503:
+      return error_kind::unavailable;
+    case 500:
+      return error_kind::internal;
+    default:
+      return error_kind::other_status;
+  }
+}
+
+namespace {
+
+std::string json_string_field(const std::string& body, std::string_view key) {
+  std::string needle = "\"" + std::string(key) + "\":\"";
+  auto p = body.find(needle);
+  if (p == std::string::npos)
+    return {};
+  p += needle.size();
+  auto e = body.find('"', p);
+  return e == std::string::npos ? std::string{} : body.substr(p, e - p);
+}
+
+class http_client final : public bench_client {
+public:
+  http_client(int port, double timeout_s) : client_("127.0.0.1", port) {
+    client_.set_keep_alive(true);
+    client_.set_tcp_nodelay(true);
+    auto sec = static_cast<time_t>(timeout_s);
+    auto usec = static_cast<time_t>((timeout_s - static_cast<double>(sec)) * 1e6);
+    client_.set_connection_timeout(sec, usec);
+    client_.set_read_timeout(sec, usec);
+    client_.set_write_timeout(sec, usec);
+  }
+  outcome submit(const std::string& body) override {
+    return post(request_factory::submit_path(), body);
+  }
+  outcome poll(const std::string& body) override {
+    return post(request_factory::poll_path(), body);
+  }
+
+private:
+  outcome post(const std::string& path, const std::string& body) {
+    outcome out;
+    auto res = client_.Post(path.c_str(), body, "application/json");
+    if (!res) {
+      // httplib reports a read timeout as Read; only connect has its own code.
+      out.error = res.error() == httplib::Error::ConnectionTimeout ? error_kind::timeout
+                                                                    : error_kind::connection;
+      return out;
+    }
+    out.status = res->status;
+    out.error = kind_of_status(res->status);
+    if (res->status == 200)
+      read_step_result(res->body, out);
+    return out;
+  }
+  httplib::Client client_;
+};
+
+class http_factory final : public client_factory {
+public:
+  http_factory(int port, double timeout_s) : port_(port), timeout_s_(timeout_s) {}
+  std::unique_ptr<bench_client> make_client() override {
+    return std::make_unique<http_client>(port_, timeout_s_);
+  }
+
+private:
+  int port_;
+  double timeout_s_;
+};
+
+int status_of(messages::reply_code code) {
+  switch (code) {
+    case messages::reply_code::ok:
+      return 200;
+    case messages::reply_code::bad_request:
+      return 400;
+    case messages::reply_code::not_found:
+      return 404;
+    case messages::reply_code::unavailable:
+      return 503;
+    case messages::reply_code::internal:
+      return 500;
+  }
+  return 500;
+}
+
+class inproc_client final : public bench_client {
+public:
+  inproc_client(transport::node_client& node, const transport::request_policy& policy,
+                std::chrono::milliseconds timeout)
+    : node_(node), policy_(policy), timeout_(timeout) {}
+
+  outcome submit(const std::string& body) override {
+    auto prepared = transport::prepare_submit(body, request_factory::route, policy_);
+    if (auto* e = std::get_if<transport::http_error>(&prepared))
+      return rejected(*e);
+    return answer(node_.submit(std::move(std::get<messages::submit_command>(prepared)), timeout_));
+  }
+  outcome poll(const std::string& body) override {
+    auto prepared = transport::prepare_poll(body, request_factory::route, std::nullopt, policy_);
+    if (auto* e = std::get_if<transport::http_error>(&prepared))
+      return rejected(*e);
+    return answer(node_.poll(std::move(std::get<messages::poll_command>(prepared)), timeout_));
+  }
+
+private:
+  static outcome rejected(const transport::http_error& e) {
+    outcome out;
+    out.status = e.status;
+    out.error = kind_of_status(e.status);
+    return out;
+  }
+  static outcome answer(const messages::node_reply& reply) {
+    outcome out;
+    out.status = status_of(reply.code);
+    out.error = kind_of_status(out.status);
+    if (reply.code == messages::reply_code::ok) {
+      out.request_id = reply.result.request_id;
+      out.job_status = reply.result.status;
+    }
+    return out;
+  }
+  transport::node_client& node_;
+  const transport::request_policy& policy_;
+  std::chrono::milliseconds timeout_;
+};
+
+class inproc_factory final : public client_factory {
+public:
+  inproc_factory(transport::node_client& node, transport::request_policy policy,
+                 std::chrono::milliseconds timeout)
+    : node_(node), policy_(std::move(policy)), timeout_(timeout) {}
+  std::unique_ptr<bench_client> make_client() override {
+    return std::make_unique<inproc_client>(node_, policy_, timeout_);
+  }
+
+private:
+  transport::node_client& node_;
+  transport::request_policy policy_;
+  std::chrono::milliseconds timeout_;
+};
+
+} // namespace
+
+void read_step_result(const std::string& body, outcome& out) {
+  out.request_id = json_string_field(body, "requestId");
+  out.job_status = json_string_field(body, "status");
+}
+
+std::unique_ptr<client_factory> http_clients(int port, double timeout_s) {
+  return std::make_unique<http_factory>(port, timeout_s);
+}
+
+std::unique_ptr<client_factory> inproc_clients(transport::node_client& node,
+                                               transport::request_policy policy,
+                                               std::chrono::milliseconds timeout) {
+  return std::make_unique<inproc_factory>(node, std::move(policy), timeout);
+}
+
+} // namespace covsigner::bench
