@@ -133,8 +133,6 @@ job_store_impl::behavior_type job_store(self_ptr self, std::shared_ptr<store_fil
   st.files = std::move(files);
   st.published = std::move(published);
   for (auto& job : loaded) {
-    if (st.published)
-      st.published->publish_job(job);
     auto id = job.request_id;
     st.jobs.emplace(std::move(id), job_snapshot{std::move(job), 1});
   }

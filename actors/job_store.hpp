@@ -70,9 +70,11 @@ struct job_store_state {
   static inline const char* name = "job_store";
 };
 
-/// Behaviour of job_store over jobs already loaded from `files`. Every
-/// durable state (loaded, created, transitioned) is also published to
-/// `published` when given, after its bytes are durable and never before.
+/// Behaviour of job_store over jobs already loaded from `files`. Every state
+/// it makes durable (created, transitioned) is also published to
+/// `published` when given, after its bytes are durable and never before;
+/// whoever spawns it publishes the loaded jobs (start_node does, before
+/// it returns, so the view is complete from the first request).
 job_store_impl::behavior_type job_store(job_store_impl::stateful_pointer<job_store_state> self,
                                         std::shared_ptr<store_files> files,
                                         std::vector<covenant::job> loaded,

@@ -51,7 +51,13 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                              options.sync);
   running_node running;
   running.load_summary = loaded.summary_line;
+  // The loaded state is published before anything is spawned, so the
+  // dedupe fast path sees every live key from the first request on.
   auto published = std::make_shared<published_jobs>();
+  for (const auto& [key, live] : seed.live)
+    published->publish_owner(key, live.request_id, live.request_digest);
+  for (const auto& job : loaded.jobs)
+    published->publish_job(job);
   running.published = published;
   auto impl = system.spawn(job_store, files, std::move(loaded.jobs), published);
   running.store = caf::actor_cast<job_store_actor>(impl);

@@ -102,8 +102,6 @@ route_registry_actor::behavior_type route_registry(self_ptr self, job_store_acto
     entry.state = route_registry_state::phase::live;
     entry.request_id = std::move(live.request_id);
     entry.request_digest = std::move(live.request_digest);
-    if (st.published)
-      st.published->publish_owner(key, entry.request_id, entry.request_digest);
   }
   return {
     [self](route_claim& claim) -> caf::result<claim_result> {

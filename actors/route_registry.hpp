@@ -48,9 +48,10 @@ struct route_registry_state {
 
 /// Behaviour of route_registry. `store_timeout` bounds each job_store call;
 /// a create whose outcome is unknown (timeout, store down) poisons its key
-/// instead of rolling back, because the job may yet be durable. Live keys
-/// (from the seed, and each create once durable) are published to
-/// `published` when given; creating and poisoned keys never are.
+/// instead of rolling back, because the job may yet be durable. Each key
+/// whose create became durable is published to `published` when given
+/// (the seed's live keys are published by whoever spawns it, as start_node
+/// does); creating and poisoned keys never are.
 /// Unattributable corruption in the seed refuses new keys only: dedupe
 /// hits on live keys are still answered (DESIGN.md "Persistence contract").
 messages::route_registry_actor::behavior_type

@@ -327,6 +327,21 @@ void http_server::install_routes() {
         auto& cmd = *memo;
         auto route_key = cmd.draft.route + ":" + cmd.draft.route_request_id;
         auto digest = cmd.draft.request_digest;
+        // Dedupe fast path (DESIGN.md step 2): a live key with this digest
+        // is answered from the node's published durable state, without an
+        // actor round trip and without a charge to the submit budget. The
+        // time-bound checks already ran above; anything else (new key,
+        // conflict, poisoned or tombstoned key) is the node's decision.
+        if (const auto* published = client_.published()) {
+          auto hit = published->lookup(route_key, digest);
+          if (hit.outcome == messages::dedupe_lookup::kind::existing) {
+            request_id = hit.answer->request_id;
+            metrics_.dedupe_hit();
+            res.status = 200;
+            res.set_content(hit.answer->response_json, "application/json");
+            break;
+          }
+        }
         // A dedupe hit signs nothing: it is not charged to the submit budget.
         bool known = known_.contains(route_key, digest);
         if (identity && !known) {

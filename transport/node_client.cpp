@@ -39,8 +39,10 @@ thread_local thread_cache cached;
 
 } // namespace
 
-node_client::node_client(caf::actor_system& system, node_actor node)
-  : system_(system), id_(next_client_id.fetch_add(1)), node_(std::move(node)) {}
+node_client::node_client(caf::actor_system& system, node_actor node,
+                         std::shared_ptr<const published_jobs> published)
+  : system_(system), id_(next_client_id.fetch_add(1)), node_(std::move(node)),
+    published_(std::move(published)) {}
 
 node_client::~node_client() = default;
 

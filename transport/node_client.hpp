@@ -5,6 +5,7 @@
 #pragma once
 
 #include "messages/node.hpp"
+#include "messages/published_jobs.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -24,7 +25,10 @@ inline constexpr std::string_view node_unreachable = "node unreachable: ";
 
 class node_client {
 public:
-  node_client(caf::actor_system& system, messages::node_actor node);
+  /// `published`: the node's durable answers (running_node::published), for
+  /// the dedupe fast path of callers; may be null.
+  node_client(caf::actor_system& system, messages::node_actor node,
+              std::shared_ptr<const messages::published_jobs> published = {});
   ~node_client();
   node_client(const node_client&) = delete;
   node_client& operator=(const node_client&) = delete;
@@ -36,6 +40,9 @@ public:
 
   caf::actor_system& system() { return system_; }
 
+  /// The node's published durable answers, or null.
+  const messages::published_jobs* published() const { return published_.get(); }
+
 private:
   caf::scoped_actor& thread_self();
 
@@ -44,6 +51,7 @@ private:
   std::mutex selves_mutex_;
   std::unordered_map<std::thread::id, std::unique_ptr<caf::scoped_actor>> selves_;
   messages::node_actor node_;
+  std::shared_ptr<const messages::published_jobs> published_;
 };
 
 } // namespace covsigner::transport

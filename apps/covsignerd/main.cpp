@@ -86,7 +86,7 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   auto& node = std::get<actors::running_node>(started);
   spdlog::info("{}", node.load_summary);
 
-  transport::node_client client{system, node.node};
+  transport::node_client client{system, node.node, node.published};
   // Request logs are written by a background thread: a worker only formats
   // its line and queues it (blocking only if 8192 lines are pending).
   spdlog::init_thread_pool(8192, 1);

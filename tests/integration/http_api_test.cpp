@@ -34,7 +34,7 @@ protected:
     auto started = actors::start_node(system, options);
     ASSERT_TRUE(std::holds_alternative<actors::running_node>(started));
     node = std::move(std::get<actors::running_node>(started));
-    client = std::make_unique<transport::node_client>(system, node.node);
+    client = std::make_unique<transport::node_client>(system, node.node, node.published);
     transport::http_settings settings;
     settings.workers = 8;
     // The pinned vectors' certificates were made under the zero EIP-712
@@ -198,4 +198,27 @@ TEST_F(HttpApi, ReadyzReportsAReadyNode) {
   EXPECT_EQ(res->status, 200) << res->body;
   auto v = boost::json::parse(res->body);
   EXPECT_TRUE(v.at("ready").as_bool());
+}
+
+// DESIGN.md's dedupe fast path: a retried submit is answered from the
+// node's published durable state by the HTTP worker. With the node actor
+// gone, a retry still gets its job (byte-identical answer), while a new
+// key, which needs the node, does not.
+TEST_F(HttpApi, DedupeHitIsAnsweredFromPublishedStateWithoutTheNodeActor) {
+  auto first = post("/v1/qc_v1/signer/requests", test_support::submit_body(qc, "ors-fast"));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  {
+    caf::scoped_actor self{system};
+    self->monitor(node.node);
+    self->send_exit(node.node, caf::exit_reason::kill);
+    self->receive([](const caf::down_msg&) {});
+  }
+  auto retry = post("/v1/qc_v1/signer/requests", test_support::submit_body(qc, "ors-fast"));
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->status, 200);
+  EXPECT_EQ(retry->body, first->body);
+  auto fresh = post("/v1/qc_v1/signer/requests", test_support::submit_body(qc, "ors-fast-new"));
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->status, 500) << fresh->body;
 }

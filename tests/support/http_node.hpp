@@ -38,7 +38,7 @@ public:
     if (!std::holds_alternative<actors::running_node>(started))
       throw std::runtime_error("node did not start: " + std::get<std::string>(started));
     node_ = std::move(std::get<actors::running_node>(started));
-    client_ = std::make_unique<transport::node_client>(system_, node_.node);
+    client_ = std::make_unique<transport::node_client>(system_, node_.node, node_.published);
     server_ = std::make_unique<transport::http_server>(*client_, std::move(settings));
     auto port = server_->start(0);
     if (!std::holds_alternative<int>(port))

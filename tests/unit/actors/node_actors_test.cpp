@@ -318,3 +318,62 @@ TEST_F(NodeActors, ASubmitAnswersPendingWithinTheCallersWaitBound) {
   self->send_exit(slow_node, caf::exit_reason::user_shutdown);
   self->send_exit(supervisor, caf::exit_reason::user_shutdown);
 }
+
+TEST_F(NodeActors, DurableJobsArePublishedForTheDedupeFastPath) {
+  ASSERT_TRUE(node.published);
+  EXPECT_EQ(node.published->lookup("qc_v1:rr-pub", "0xd1").outcome,
+            dedupe_lookup::kind::unknown);
+  auto created = ask(make_submit("rr-pub", "0xd1"));
+  ASSERT_EQ(created.code, reply_code::ok) << created.message;
+  auto hit = node.published->lookup("qc_v1:rr-pub", "0xd1");
+  ASSERT_EQ(hit.outcome, dedupe_lookup::kind::existing);
+  EXPECT_EQ(hit.answer->request_id, created.result.request_id);
+  // Byte for byte what the node's own answer renders to.
+  EXPECT_EQ(hit.answer->response_json, covenant::to_response_json(created.result));
+  EXPECT_EQ(node.published->lookup("qc_v1:rr-pub", "0xd2").outcome,
+            dedupe_lookup::kind::conflict);
+  EXPECT_EQ(node.published->lookup("self_v1:rr-pub", "0xd1").outcome,
+            dedupe_lookup::kind::unknown);
+}
+
+TEST_F(NodeActors, PublishedAnswersFollowDurableTransitionsAndRestarts) {
+  auto created = ask(make_submit("rr-pub2", "0xd1"));
+  auto id = created.result.request_id;
+  caf::scoped_actor self{system};
+  store_result current;
+  self->request(node.store, 10s, caf::get_atom::value, id)
+    .receive([&](store_result& r) { current = r; }, [&](caf::error&) {});
+  covenant::job_transition t;
+  t.state = covenant::job_state::failed;
+  t.reason = "POLICY_REJECTED";
+  t.detail = "published after the write";
+  store_result out;
+  self->request(node.store, 10s, transition_request{id, current.snapshot.revision, t})
+    .receive([&](store_result& r) { out = r; }, [&](caf::error&) {});
+  ASSERT_EQ(out.code, store_code::ok);
+  auto after = node.published->answer(id);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, "FAILED");
+  EXPECT_EQ(after->response_json, covenant::to_response_json(covenant::to_step_result(out.snapshot.job)));
+  stop();
+  start();
+  auto reloaded = node.published->lookup("qc_v1:rr-pub2", "0xd1");
+  ASSERT_EQ(reloaded.outcome, dedupe_lookup::kind::existing);
+  EXPECT_EQ(reloaded.answer->response_json, after->response_json);
+}
+
+TEST_F(NodeActors, UnattributableCorruptionRefusesNewKeysButStillAnswersDedupeHits) {
+  auto created = ask(make_submit("rr-keep", "0xd1"));
+  ASSERT_EQ(created.code, reply_code::ok);
+  stop();
+  auto layout = persistence::store_layout::for_data_dir(dir.path());
+  // Nothing readable names a route key: the corruption is unattributable.
+  std::ofstream(layout.job_file("kcs_qc_00000000000000bb")) << "\x01garbage";
+  start();
+  auto hit = ask(make_submit("rr-keep", "0xd1"));
+  ASSERT_EQ(hit.code, reply_code::ok) << hit.message;
+  EXPECT_EQ(hit.result.request_id, created.result.request_id);
+  auto fresh = ask(make_submit("rr-new-after-corruption", "0xd1"));
+  EXPECT_EQ(fresh.code, reply_code::unavailable);
+  EXPECT_NE(fresh.message.find("name no route key"), std::string::npos) << fresh.message;
+}
