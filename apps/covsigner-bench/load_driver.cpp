@@ -57,9 +57,12 @@ void progress_line(const load_plan& plan, shared_state& st, bool final) {
   for (int i = 0; i < 20; ++i)
     bar[i] = i < filled ? '#' : '.';
   bar[20] = 0;
-  double rate = into > 0 ? static_cast<double>(st.completed.load()) / into : 0;
+  // The final line reports over the phase as the table does (up to the
+  // last completion), not up to the moment it is printed.
+  double span = final ? static_cast<double>(st.last_completion_ns.load()) / 1e9 : into;
+  double rate = span > 0 ? static_cast<double>(st.completed.load()) / span : 0;
   std::fprintf(stderr, "%s%-28s %-7s [%s] %5.1f s  %9llu done  %9.0f req/s  %llu errors%s",
-               tty ? "\r" : "", plan.label.c_str(), phase.c_str(), bar, std::max(0.0, into),
+               tty ? "\r" : "", plan.label.c_str(), phase.c_str(), bar, std::max(0.0, final ? span : into),
                static_cast<unsigned long long>(st.completed.load()), rate,
                static_cast<unsigned long long>(st.errors.load()), (final || !tty) ? "\n" : "");
   std::fflush(stderr);

@@ -1,0 +1,232 @@
+// covsigner-bench at tiny scale, one run per scenario (and both transports
+// where they differ): the binary exits 0, the store check after the run
+// passed, the answers are the ones the scenario defines, and the --json
+// file has the fields the README and `make bench` consumers read. Every run
+// is bounded (the child is SIGKILLed by PID after 120 s) and talks only to
+// 127.0.0.1. Data lives under the build dir (a real disk; the bench refuses
+// tmpfs).
+#include "tests/support/child_process.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/statfs.h>
+
+using namespace covsigner;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string bench_binary = std::string{COVSIGNER_BINARY_DIR} + "/covsigner-bench";
+
+class BenchSmoke : public ::testing::Test {
+protected:
+  fs::path dir;
+  void SetUp() override {
+    std::random_device rd;
+    dir = fs::path(COVSIGNER_BINARY_DIR).parent_path() /
+          ("bench-smoke-" + std::to_string(rd()) + std::to_string(rd()));
+    fs::create_directories(dir);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+
+  struct run_result {
+    std::optional<int> status; // waitpid status; nullopt: killed after the bound
+    boost::json::object json;
+    std::string log;
+  };
+
+  run_result run(std::vector<std::string> args) {
+    run_result r;
+    auto json_file = dir / "result.json";
+    fs::remove(json_file);
+    args.push_back("--data-dir=" + (dir / "data").string());
+    args.push_back("--json=" + json_file.string());
+    auto log_file = (dir / "bench.log").string();
+    {
+      test_support::child_process child(bench_binary, args, log_file);
+      r.status = child.wait_for_exit(120s);
+      // The child_process destructor SIGKILLs it by PID if still running.
+    }
+    std::ifstream log(log_file);
+    r.log.assign(std::istreambuf_iterator<char>(log), {});
+    std::ifstream in(json_file);
+    if (in) {
+      std::stringstream ss;
+      ss << in.rdbuf();
+      boost::system::error_code ec;
+      auto v = boost::json::parse(ss.str(), ec);
+      if (!ec && v.is_object())
+        r.json = v.as_object();
+    }
+    return r;
+  }
+
+  // Runs one scenario and checks what every run must show; returns its
+  // first scenario object.
+  boost::json::object scenario(const std::string& name, const std::string& transport,
+                               std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--scenario=" + name, "--transport=" + transport,
+                                  "--concurrency=4", "--warmup=0", "--no-baselines"};
+    if (extra.empty())
+      extra = {"--count=40"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run(args);
+    EXPECT_TRUE(r.status.has_value()) << "bench did not finish within 120 s\n" << r.log;
+    if (!r.status)
+      return {};
+    EXPECT_TRUE(WIFEXITED(*r.status) && WEXITSTATUS(*r.status) == 0)
+      << "status " << *r.status << "\n" << r.log;
+    EXPECT_TRUE(r.json.contains("scenarios")) << r.log;
+    if (!r.json.contains("scenarios"))
+      return {};
+    EXPECT_TRUE(r.json.at("passed").as_bool());
+    const auto& machine = r.json.at("machine").as_object();
+    EXPECT_FALSE(machine.at("fs_type").as_string().empty());
+    EXPECT_NE(machine.at("fs_type").as_string(), "tmpfs");
+    auto& scenarios = r.json.at("scenarios").as_array();
+    EXPECT_EQ(scenarios.size(), 1u);
+    auto s = scenarios.at(0).as_object();
+    EXPECT_EQ(s.at("scenario").as_string(), name);
+    EXPECT_EQ(s.at("transport").as_string(), transport);
+    const auto& c = s.at("correctness").as_object();
+    EXPECT_TRUE(c.at("passed").as_bool()) << boost::json::serialize(c) << "\n" << r.log;
+    EXPECT_EQ(c.at("acknowledged_missing").as_int64(), 0);
+    EXPECT_EQ(c.at("duplicates_on_disk").as_int64(), 0);
+    EXPECT_EQ(c.at("stray_jobs").as_int64(), 0);
+    EXPECT_EQ(c.at("quarantined").as_int64(), 0);
+    for (const auto& p : s.at("phases").as_array()) {
+      const auto& sum = p.at("summary").as_object();
+      EXPECT_GT(sum.at("count").as_int64(), 0);
+      EXPECT_GT(sum.at("throughput_per_s").as_double(), 0);
+      const auto& lat = sum.at("latency_us").as_object();
+      for (auto key : {"p50", "p90", "p99", "p99_9", "max"})
+        EXPECT_TRUE(lat.contains(key)) << key;
+      EXPECT_LE(lat.at("p50").as_double(), lat.at("p99").as_double());
+      EXPECT_LE(lat.at("p99").as_double(), lat.at("max").as_double());
+      EXPECT_TRUE(sum.at("errors").as_object().contains("503"));
+      EXPECT_FALSE(p.at("series").as_array().empty());
+    }
+    return s;
+  }
+
+  static std::int64_t summary_field(const boost::json::object& s, const char* field,
+                                    std::size_t phase = 0) {
+    return s.at("phases").at(phase).at("summary").at(field).as_int64();
+  }
+  static std::int64_t errors_of(const boost::json::object& s, const char* kind, std::size_t phase = 0) {
+    return s.at("phases").at(phase).at("summary").at("errors").at(kind).as_int64();
+  }
+  static std::int64_t check_field(const boost::json::object& s, const char* field) {
+    return s.at("correctness").at(field).as_int64();
+  }
+};
+
+} // namespace
+
+TEST_F(BenchSmoke, UniqueSubmitsOverHttpEachCreateOneDurableJob) {
+  auto s = scenario("unique", "http");
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(summary_field(s, "count"), 40);
+  EXPECT_EQ(summary_field(s, "ok"), 40);
+  EXPECT_EQ(check_field(s, "jobs_in_store"), 40);
+  EXPECT_EQ(check_field(s, "keys_acknowledged"), 40);
+}
+
+TEST_F(BenchSmoke, UniqueSubmitsInProcessPerJobSync) {
+  auto s = scenario("unique", "inproc", {"--count=40", "--store-sync=per-job"});
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s.at("store_sync").as_string(), "per-job");
+  EXPECT_EQ(summary_field(s, "ok"), 40);
+  EXPECT_EQ(check_field(s, "jobs_in_store"), 40);
+}
+
+TEST_F(BenchSmoke, DuplicateStormLeavesOneJob) {
+  for (auto transport : {"http", "inproc"}) {
+    auto s = scenario("duplicate", transport);
+    ASSERT_FALSE(s.empty()) << transport;
+    EXPECT_EQ(summary_field(s, "ok"), 40) << transport;
+    EXPECT_EQ(check_field(s, "jobs_in_store"), 1) << transport;
+    EXPECT_EQ(check_field(s, "split_acknowledgements"), 0) << transport;
+  }
+}
+
+TEST_F(BenchSmoke, ConflictStormAnswersOneJobAndRefusesTheOtherPayloads) {
+  auto s = scenario("conflict", "http");
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(summary_field(s, "ok"), 1);
+  EXPECT_EQ(errors_of(s, "400"), 39);
+  EXPECT_EQ(check_field(s, "jobs_in_store"), 1);
+}
+
+TEST_F(BenchSmoke, PollsOfPreparedJobs) {
+  for (auto transport : {"http", "inproc"}) {
+    auto s = scenario("poll", transport);
+    ASSERT_FALSE(s.empty()) << transport;
+    EXPECT_EQ(summary_field(s, "ok"), 40) << transport;
+    EXPECT_TRUE(s.at("phases").at(0).at("by_op").as_object().contains("poll"));
+  }
+}
+
+TEST_F(BenchSmoke, MixedLoadReportsEachKind) {
+  auto s = scenario("mixed", "http");
+  ASSERT_FALSE(s.empty());
+  const auto& ops = s.at("phases").at(0).at("by_op").as_object();
+  for (auto op : {"new-submit", "dedupe-submit", "poll"})
+    EXPECT_TRUE(ops.contains(op)) << op;
+  EXPECT_EQ(summary_field(s, "ok"), 40);
+}
+
+TEST_F(BenchSmoke, RegistryOutageMeasuresDedupeHitsWithAndWithout) {
+  auto s = scenario("outage", "http", {"--count=80"});
+  ASSERT_FALSE(s.empty());
+  auto& phases = s.at("phases").as_array();
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_EQ(phases.at(0).at("name").as_string(), "no-outage");
+  EXPECT_EQ(phases.at(1).at("name").as_string(), "outage");
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& dedupe = phases.at(i).at("by_op").at("dedupe-submit").as_object();
+    EXPECT_EQ(dedupe.at("ok").as_int64(), dedupe.at("count").as_int64()) << i;
+  }
+}
+
+TEST_F(BenchSmoke, SigkillAndRestartLosesNoAcknowledgedJob) {
+  auto s = scenario("sigkill", "http", {"--duration=3s", "--kill-every=1s"});
+  ASSERT_FALSE(s.empty());
+  EXPECT_GT(summary_field(s, "ok"), 0);
+  EXPECT_GT(check_field(s, "keys_acknowledged"), 0);
+  // Two kills inside the 3 s run, each followed by a restart.
+  std::size_t kills = 0;
+  for (const auto& n : s.at("notes").as_array())
+    if (std::string_view(n.as_string()).starts_with("SIGKILL at"))
+      ++kills;
+  EXPECT_EQ(kills, 2u);
+}
+
+TEST_F(BenchSmoke, RefusesTmpfsForDurableScenarios) {
+  struct statfs st {};
+  if (statfs("/dev/shm", &st) != 0 || st.f_type != 0x01021994)
+    GTEST_SKIP() << "/dev/shm is not tmpfs here";
+  auto shm = fs::path("/dev/shm") / dir.filename();
+  fs::create_directories(shm);
+  test_support::child_process child(
+    bench_binary, {"--scenario=unique", "--count=4", "--no-baselines", "--data-dir=" + shm.string()},
+    (dir / "tmpfs.log").string());
+  auto status = child.wait_for_exit(60s);
+  std::error_code ec;
+  fs::remove_all(shm, ec);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 2);
+  std::ifstream log(dir / "tmpfs.log");
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_NE(text.find("is on tmpfs"), std::string::npos) << text;
+}
