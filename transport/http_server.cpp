@@ -131,11 +131,7 @@ http_server::http_server(node_client& client, http_settings settings)
         kept.emplace_back(trimmed);
     *tokens = std::move(kept);
   }
-  // Plan-quote freshness and certificate expiry depend on time: with either
-  // configured, every submit is validated afresh.
   request_log_ = settings_.request_log ? settings_.request_log : spdlog::default_logger();
-  reuse_prepared_ = settings_.policy.validation.roots.quote.empty() &&
-                    !settings_.policy.validation.verifier_configured;
   if (settings_.max_waiting_submits == 0)
     settings_.max_waiting_submits = std::max<std::size_t>(1, settings_.workers / 2);
   auto& admission = settings_.connection.admission;
@@ -176,6 +172,13 @@ http_server::http_server(node_client& client, http_settings settings)
 
 http_server::~http_server() {
   stop();
+}
+
+memo_clock http_server::memo_now() const {
+  memo_clock clock;
+  // Without a fresh host-chain height a certificate cannot be judged here:
+  // such submits take the full pipeline, which answers the staleness.
+  return clock;
 }
 
 server_gauges http_server::gauges() const {
@@ -311,9 +314,9 @@ void http_server::install_routes() {
           write_error(res, 400, "malformed request body");
           break;
         }
-        std::optional<submit_command> memo;
-        if (reuse_prepared_)
-          memo = prepared_.find(where.route, req.body);
+        // A body prepared before skips the pure work; its time-bound checks
+        // (quote freshness, certificate expiry) are re-run by the memo.
+        auto memo = prepared_.find(where.route, req.body, memo_now());
         if (!memo) {
           auto prepared = prepare_submit(req.body, where.route, settings_.policy);
           if (auto* err = std::get_if<http_error>(&prepared)) {
@@ -321,8 +324,7 @@ void http_server::install_routes() {
             break;
           }
           memo = std::move(std::get<submit_command>(prepared));
-          if (reuse_prepared_)
-            prepared_.remember(where.route, req.body, *memo);
+          prepared_.remember(where.route, req.body, *memo);
         }
         auto& cmd = *memo;
         auto route_key = cmd.draft.route + ":" + cmd.draft.route_request_id;

@@ -92,13 +92,14 @@ private:
   std::optional<canned_reply> overflow_answer(std::string_view method, std::string_view path,
                                               std::string_view authorization);
   server_gauges gauges() const;
+  /// The clock the prepared-submit memo judges time-bound checks at.
+  memo_clock memo_now() const;
 
   node_client& client_;
   http_settings settings_;
   http_metrics metrics_;
   known_submissions known_;
   prepared_submits prepared_;
-  bool reuse_prepared_ = false; // no time-dependent checks configured
   std::shared_ptr<spdlog::logger> request_log_;
   rate_limiter request_budget_;
   rate_limiter submit_budget_;

@@ -78,22 +78,3 @@ TEST(KnownSubmissions, MatchesKeyAndDigestAndForgetsTheOldestBeyondCapacity) {
   EXPECT_TRUE(known.contains("qc_v1:b", "0x02"));
   EXPECT_TRUE(known.contains("qc_v1:c", "0x03"));
 }
-
-// prepared_submits lives with the other per-request memos.
-#include "transport/prepared_submits.hpp"
-
-TEST(PreparedSubmits, RemembersByExactRouteAndBodyBytes) {
-  prepared_submits memo(2);
-  covsigner::messages::submit_command cmd;
-  cmd.draft.request_digest = "0xaa";
-  memo.remember("qc_v1", "{\"a\":1}", cmd);
-  auto hit = memo.find("qc_v1", "{\"a\":1}");
-  ASSERT_TRUE(hit);
-  EXPECT_EQ(hit->draft.request_digest, "0xaa");
-  EXPECT_FALSE(memo.find("qc_v1", "{\"a\":1} "));  // one byte differs
-  EXPECT_FALSE(memo.find("self_v1", "{\"a\":1}")); // another route
-  memo.remember("qc_v1", "b", cmd);
-  memo.remember("qc_v1", "c", cmd);
-  EXPECT_FALSE(memo.find("qc_v1", "{\"a\":1}")); // the oldest is forgotten
-  EXPECT_TRUE(memo.find("qc_v1", "c"));
-}
