@@ -20,7 +20,8 @@ void published_jobs::publish_job(const covenant::job& j) {
   auto step = covenant::to_step_result(j);
   // Rendered here, on the publishing actor, so readers copy a pointer only.
   auto answer = std::make_shared<const published_answer>(
-    published_answer{j.request_id, step.status, covenant::to_response_json(step)});
+    published_answer{j.request_id, j.route, j.route_request_id, j.depositor_eth_address,
+                     step.status, covenant::to_response_json(step)});
   auto& s = answers_[shard_of(j.request_id)];
   std::unique_lock lock{s.mutex};
   s.entries.insert_or_assign(j.request_id, std::move(answer));

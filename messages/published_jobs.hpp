@@ -30,6 +30,9 @@ namespace covsigner::messages {
 /// One job's latest durable answer.
 struct published_answer {
   std::string request_id;
+  std::string route;
+  std::string route_request_id;
+  std::string depositor_eth_address; // pinned at submit; polls verify D against it
   std::string status;        // PENDING | READY | FAILED (StepResult status)
   std::string response_json; // covenant::to_response_json of its StepResult
 };

@@ -383,7 +383,8 @@ void http_server::install_routes() {
         std::optional<std::string> path_id;
         if (where.kind == endpoint::poll_path)
           path_id = where.request_id;
-        auto prepared = prepare_poll(req.body, where.route, path_id, settings_.policy);
+        auto prepared =
+          prepare_poll(req.body, where.route, path_id, settings_.policy, client_.published());
         if (auto* err = std::get_if<http_error>(&prepared)) {
           write_prepare_error(res, *err);
           break;

@@ -55,7 +55,8 @@ prepare_submit(std::string_view body, std::string_view route, const request_poli
 
 std::variant<poll_command, http_error>
 prepare_poll(std::string_view body, std::string_view route,
-             const std::optional<std::string>& path_request_id, const request_policy& policy) {
+             const std::optional<std::string>& path_request_id, const request_policy& policy,
+             const published_jobs* stored) {
   auto decoded = covenant::decode_poll_input(body);
   if (auto* err = std::get_if<covenant::input_error>(&decoded))
     return bad_request(std::string{covenant::malformed_request_body}, err->detail);
@@ -65,7 +66,12 @@ prepare_poll(std::string_view body, std::string_view route,
       return bad_request("requestId in body does not match path");
     input.request_id = *path_request_id;
   }
-  auto validated = covenant::validate_poll(input, route, policy.validation);
+  auto poll_policy = policy.validation;
+  if (stored)
+    if (auto job = stored->answer(input.request_id);
+        job && job->route == route && job->route_request_id == input.route_request_id)
+      poll_policy.pinned_depositor_eth_address = job->depositor_eth_address;
+  auto validated = covenant::validate_poll(input, route, poll_policy);
   if (auto* err = std::get_if<covenant::validation_error>(&validated))
     return from_validation(*err);
   auto& v = std::get<covenant::validated_request>(validated);

@@ -7,6 +7,7 @@
 
 #include "covenant/validation.hpp"
 #include "messages/node.hpp"
+#include "messages/published_jobs.hpp"
 
 #include <chrono>
 #include <optional>
@@ -41,9 +42,13 @@ prepare_submit(std::string_view body, std::string_view route, const request_poli
 
 /// Body of a poll to `route`; `path_request_id` is set for the path form
 /// (reference §1.2: a differing non-empty body requestId is a 400, then the
-/// path id wins).
+/// path id wins). `stored`: the node's published jobs; when the polled job
+/// is there with this route and routeRequestId, its depositorEthAddress is
+/// the ETH identity the D approval is verified against (reference §3.4
+/// step 2), so ETH-signed jobs stay pollable after trust roots change.
 std::variant<messages::poll_command, http_error>
 prepare_poll(std::string_view body, std::string_view route,
-             const std::optional<std::string>& path_request_id, const request_policy& policy);
+             const std::optional<std::string>& path_request_id, const request_policy& policy,
+             const messages::published_jobs* stored = nullptr);
 
 } // namespace covsigner::transport

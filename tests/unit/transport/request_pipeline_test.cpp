@@ -5,6 +5,7 @@
 
 #include "covenant/request.hpp"
 #include "tests/support/requests.hpp"
+#include "tests/support/signed_requests.hpp"
 
 #include <gtest/gtest.h>
 
@@ -80,4 +81,64 @@ TEST(RequestPipeline, DecodeFailuresAreMalformedBodies) {
     ASSERT_TRUE(std::holds_alternative<transport::http_error>(prepared)) << body;
     EXPECT_EQ(std::get<transport::http_error>(prepared).message, "malformed request body");
   }
+}
+
+namespace {
+
+// self_v1 whose D approval is an ETH-style recoverable signature (v = 27/28)
+// by `eth_signer`, as a wallet pinned by a depositor ETH address signs it.
+boost::json::object eth_signed_self_v1(const crypto::private_key& eth_signer) {
+  auto request = test_support::signed_vector_request("self_v1");
+  auto decoded = covenant::decode_route_submit_request(boost::json::serialize(request));
+  const auto& payload =
+    std::get<covenant::route_submit_request>(decoded).artifact_approvals->payload;
+  auto digest = std::get<crypto::hash32>(covenant::artifact_approval_digest(payload, {}));
+  auto sig = crypto::sign_recoverable(eth_signer, digest);
+  sig[64] = static_cast<std::uint8_t>(sig[64] + 27);
+  auto hex = crypto::to_0x_hex(sig);
+  for (auto& a : request.at("artifactApprovals").at("approvals").as_array())
+    if (a.as_object().at("role").as_string() == "D")
+      a.as_object()["signature"] = hex;
+  request["artifactSignatures"].as_array()[0] = hex;
+  return request;
+}
+
+covenant::job stored_job(const std::string& route, const std::string& rr, const std::string& eth) {
+  covenant::job j;
+  j.request_id = "kcs_self_00000000000000e1";
+  j.route = route;
+  j.route_request_id = rr;
+  j.depositor_eth_address = eth;
+  j.state = covenant::job_state::pending;
+  return j;
+}
+
+} // namespace
+
+// Reference §3.4 step 2: a poll verifies the D approval against the ETH
+// identity the stored job pinned at submit, not against trust roots (which
+// may have changed since) nor the template key.
+TEST(RequestPipeline, PollOfAnEthSignedJobUsesTheStoredDepositorEthAddress) {
+  auto eth_signer = test_support::dev_key(0x44);
+  auto eth = crypto::to_0x_hex(crypto::eth_address(crypto::derive_public_key(eth_signer)));
+  auto body = test_support::submit_body(eth_signed_self_v1(eth_signer), "rr-eth");
+  std::optional<std::string> id{"kcs_self_00000000000000e1"};
+
+  auto unpinned = transport::prepare_poll(body, "self_v1", id, zero_domain());
+  ASSERT_TRUE(std::holds_alternative<transport::http_error>(unpinned));
+  EXPECT_EQ(std::get<transport::http_error>(unpinned).message,
+            "request.artifactApprovals.approvals[0].signature does not verify against the "
+            "required public key");
+
+  messages::published_jobs stored;
+  stored.publish_job(stored_job("self_v1", "rr-eth", eth));
+  auto pinned = transport::prepare_poll(body, "self_v1", id, zero_domain(), &stored);
+  ASSERT_TRUE(std::holds_alternative<messages::poll_command>(pinned))
+    << std::get<transport::http_error>(pinned).message;
+
+  // The stored identity applies only to the same route and routeRequestId.
+  messages::published_jobs other;
+  other.publish_job(stored_job("self_v1", "rr-someone-else", eth));
+  EXPECT_TRUE(std::holds_alternative<transport::http_error>(
+    transport::prepare_poll(body, "self_v1", id, zero_domain(), &other)));
 }
