@@ -42,8 +42,12 @@ void refresh(self_ptr self) {
                                   s.height = r.value;
                                   s.fetched_at = std::chrono::steady_clock::now();
                                   s.last_error.clear();
+                                  if (s.settings.published)
+                                    s.settings.published->publish(r.value, s.fetched_at);
                                 } else {
                                   s.last_error = r.cause;
+                                  if (s.settings.published)
+                                    s.settings.published->publish_failure(r.cause);
                                 }
                               });
 }

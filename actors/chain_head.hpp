@@ -4,6 +4,7 @@
 #pragma once
 
 #include "actors/chain_reader_core.hpp"
+#include "chain/published_height.hpp"
 #include "chain/sources.hpp"
 
 #include <memory>
@@ -19,6 +20,9 @@ struct chain_head_settings {
   reader_settings reader;
   std::chrono::milliseconds refresh_interval{1000};
   std::chrono::milliseconds max_age{10000};
+  /// Where each refresh is also published for non-actor readers (the HTTP
+  /// workers' certificate expiry checks); may be null.
+  std::shared_ptr<chain::published_height> published;
 };
 
 struct chain_head_state {

@@ -1,5 +1,7 @@
 #include "actors/node.hpp"
 
+#include "covenant/certificate.hpp"
+#include "covenant/signer_approval.hpp"
 #include "crypto/random.hpp"
 #include "persistence/timestamp.hpp"
 
@@ -43,25 +45,10 @@ void answer_after_session(self_ptr self, caf::typed_response_promise<node_reply>
           });
 }
 
-caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
+// Create-or-dedupe through route_registry, then (created) run the session.
+void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, covenant::job draft,
+           std::chrono::milliseconds wait) {
   auto& st = self->state;
-  if (!st.refusal_cause.empty())
-    return fail(reply_code::unavailable, "submits are refused: " + st.refusal_cause);
-  auto& draft = cmd.draft;
-  draft.request_id = new_request_id(draft.route);
-  if (draft.request_id.empty())
-    return internal("unsupported route: " + draft.route);
-  draft.state = covenant::job_state::submitted;
-  draft.detail = std::string{covenant::accepted_detail};
-  draft.reason.clear();
-  draft.created_at = persistence::now_rfc3339nano();
-  draft.updated_at = draft.created_at;
-  // The caller's bound (e.g. the HTTP layer's), else the node's own; never
-  // longer than the node's own.
-  auto wait = st.timeouts.submit_wait;
-  if (cmd.wait_ms > 0)
-    wait = std::min(wait, std::chrono::milliseconds(cmd.wait_ms));
-  auto promise = self->make_response_promise<node_reply>();
   self->request(st.registry, st.timeouts.store, route_claim{std::move(draft)})
     .then(
       [self, promise, wait](claim_result& claim) mutable {
@@ -81,6 +68,150 @@ caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
             promise.deliver(fail(reply_code::unavailable, std::move(claim.detail)));
             return;
         }
+      },
+      [promise](caf::error& err) mutable {
+        promise.deliver(internal("route registry: " + caf::to_string(err)));
+      });
+}
+
+node_reply from_verification(const covenant::signer_approval_error& err) {
+  switch (err.kind) {
+    case covenant::signer_approval_error_kind::input:
+      return fail(reply_code::bad_request, err.message);
+    case covenant::signer_approval_error_kind::registry_unavailable:
+    case covenant::signer_approval_error_kind::bridge_unavailable:
+      return fail(reply_code::unavailable, err.message);
+    case covenant::signer_approval_error_kind::internal:
+      break;
+  }
+  return internal(err.message);
+}
+
+// The certificate verification inputs, decoded once from the draft.
+struct verification {
+  covenant::route_submit_request request;
+  covenant::signer_approval_subject subject;
+};
+
+// Third step: GetWallet, the pure verification, then the claim.
+void verify_against_wallet(self_ptr self, caf::typed_response_promise<node_reply> promise,
+                           covenant::job draft, std::chrono::milliseconds wait,
+                           std::shared_ptr<const verification> v) {
+  auto& st = self->state;
+  self
+    ->request(st.chain.bridge, st.timeouts.chain, wallet_atom::value,
+              crypto::to_0x_hex(v->subject.wallet_public_key_hash))
+    .then(
+      [self, promise, draft, wait, v](wallet_reply& w) mutable {
+        switch (w.code) {
+          case chain_code::not_found:
+            promise.deliver(from_verification(covenant::wallet_not_registered()));
+            return;
+          case chain_code::unavailable:
+            promise.deliver(from_verification(covenant::bridge_unavailable(w.cause)));
+            return;
+          case chain_code::ok:
+            break;
+        }
+        if (auto err = covenant::verify_signer_approval(v->request, v->subject, w.wallet,
+                                                        self->state.chain.honest_threshold)) {
+          promise.deliver(from_verification(*err));
+          return;
+        }
+        claim(self, promise, std::move(draft), wait);
+      },
+      [promise](caf::error& err) mutable {
+        promise.deliver(from_verification(
+          covenant::bridge_unavailable("Bridge reader did not answer: " + caf::to_string(err))));
+      });
+}
+
+// Second step (the key is not live yet): the decoded request's subject,
+// certificate expiry against a fresh chain head, then GetWallet. Any chain
+// outage answers 503 before a job exists, so the same submit succeeds once
+// the chain is back.
+void verify_then_claim(self_ptr self, caf::typed_response_promise<node_reply> promise,
+                       covenant::job draft, std::chrono::milliseconds wait) {
+  auto& st = self->state;
+  if (!st.chain.bridge || !st.chain.head) {
+    promise.deliver(internal("signer approval verification is due but no chain is configured"));
+    return;
+  }
+  auto decoded = covenant::decode_route_submit_request(draft.request_json);
+  if (auto* e = std::get_if<covenant::input_error>(&decoded)) {
+    promise.deliver(internal("stored request form does not decode: " + e->detail));
+    return;
+  }
+  auto v = std::make_shared<verification>();
+  v->request = std::get<covenant::route_submit_request>(std::move(decoded));
+  auto subject = covenant::resolve_signer_approval_subject(v->request, st.chain.domain);
+  if (auto* e = std::get_if<covenant::signer_approval_error>(&subject)) {
+    promise.deliver(from_verification(*e));
+    return;
+  }
+  v->subject = std::get<covenant::signer_approval_subject>(std::move(subject));
+  if (!v->request.signer_approval || !v->request.signer_approval->end_block) {
+    promise.deliver(fail(reply_code::bad_request, "request.signerApproval.endBlock is required"));
+    return;
+  }
+  auto end_block = *v->request.signer_approval->end_block;
+  self->request(st.chain.head, st.timeouts.chain, height_atom::value)
+    .then(
+      [self, promise, draft, wait, v, end_block](chain_height& h) mutable {
+        if (!h.fresh) {
+          promise.deliver(
+            fail(reply_code::unavailable, covenant::stale_chain_height_message(h.cause)));
+          return;
+        }
+        if (covenant::certificate_expired(h.height, end_block)) {
+          promise.deliver(fail(reply_code::bad_request, "signer approval certificate has expired"));
+          return;
+        }
+        verify_against_wallet(self, promise, std::move(draft), wait, std::move(v));
+      },
+      [promise](caf::error& err) mutable {
+        promise.deliver(fail(reply_code::unavailable,
+                             covenant::stale_chain_height_message("chain_head did not answer: " +
+                                                                  caf::to_string(err))));
+      });
+}
+
+caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
+  auto& st = self->state;
+  if (!st.refusal_cause.empty())
+    return fail(reply_code::unavailable, "submits are refused: " + st.refusal_cause);
+  auto& draft = cmd.draft;
+  draft.request_id = new_request_id(draft.route);
+  if (draft.request_id.empty())
+    return internal("unsupported route: " + draft.route);
+  draft.state = covenant::job_state::submitted;
+  draft.detail = std::string{covenant::accepted_detail};
+  draft.reason.clear();
+  draft.created_at = persistence::now_rfc3339nano();
+  draft.updated_at = draft.created_at;
+  // The caller's bound (e.g. the HTTP layer's), else the node's own; never
+  // longer than the node's own.
+  auto wait = st.timeouts.submit_wait;
+  if (cmd.wait_ms > 0)
+    wait = std::min(wait, std::chrono::milliseconds(cmd.wait_ms));
+  auto promise = self->make_response_promise<node_reply>();
+  if (!cmd.verify_signer_approval) {
+    claim(self, promise, std::move(draft), wait);
+    return promise;
+  }
+  // A live key (same digest: the stored job; another digest: the conflict)
+  // is answered by the claim without any chain call: the digest binds this
+  // body to the one verified when the job was created, and dedupe hits keep
+  // working during a chain outage. A live key never goes back, so the claim
+  // cannot create an unverified job.
+  auto key = draft.route_key();
+  self->request(st.registry, st.timeouts.store, lookup_atom::value, key)
+    .then(
+      [self, promise, draft = std::move(draft), wait](route_owner& owner) mutable {
+        if (owner.found)
+          claim(self, promise, std::move(draft), wait);
+        else
+          verify_then_claim(self, promise, std::move(draft), wait);
       },
       [promise](caf::error& err) mutable {
         promise.deliver(internal("route registry: " + caf::to_string(err)));

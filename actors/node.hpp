@@ -3,6 +3,8 @@
 // polls (DESIGN.md "Submit and poll, as data flows").
 #pragma once
 
+#include "covenant/approval_digest.hpp"
+#include "covenant/signer_approval.hpp"
 #include "messages/chain_readers.hpp"
 #include "messages/job_store.hpp"
 #include "messages/node.hpp"
@@ -17,13 +19,22 @@ namespace covsigner::actors {
 struct node_timeouts {
   std::chrono::milliseconds submit_wait{25000}; // reply PENDING after this
   std::chrono::milliseconds store{30000};       // one job_store / registry call
+  /// One chain call (GetWallet, chain head height): longer than the
+  /// readers' own request timeouts (Bridge + registry), so a reader answers
+  /// its outage before this fires.
+  std::chrono::milliseconds chain{10000};
 };
 
-/// The chain readers whose health decides readiness; null when the node
-/// runs without a chain (the passive engine needs none).
+/// The chain readers whose health decides readiness and which back signer
+/// approval verification; null when the node runs without a chain (the
+/// passive engine needs none).
 struct node_chain_readers {
   messages::bridge_reader_actor bridge;
   messages::chain_head_actor head;
+  /// The EIP-712 domain artifact approvals are signed under: verification
+  /// recomputes the approval digest a certificate must certify.
+  covenant::eip712_domain domain;
+  std::uint64_t honest_threshold = covenant::tbtc_honest_threshold;
 };
 
 struct node_state {
@@ -41,7 +52,10 @@ struct node_state {
 
 /// The node's behaviour over already-spawned core actors. It monitors the
 /// store and the registry: if either dies, submits are refused (polls of
-/// what is on disk keep working while the store lives). Readiness: the
+/// what is on disk keep working while the store lives). A submit flagged
+/// verify_signer_approval is checked against the chain (height, GetWallet,
+/// covenant/signer_approval.hpp) before its route key is claimed, unless the
+/// key is already live (dedupe hit). Readiness: the
 /// store is loaded and accepts writes, submits are not refused, the Bridge
 /// reader's breaker is not open and the chain head is fresh.
 messages::node_actor::behavior_type node(messages::node_actor::stateful_pointer<node_state> self,

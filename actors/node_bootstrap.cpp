@@ -69,15 +69,19 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
       spawn_registry_reader(system, sources->registry, options.registry, options.reader_restarts);
     running.bridge_reader = spawn_bridge_reader(system, sources->bridge, running.registry_reader,
                                                 options.bridge, options.reader_restarts);
-    running.chain_head =
-      spawn_chain_head(system, sources->height, options.head, options.reader_restarts);
+    auto head = options.head;
+    if (!head.published)
+      head.published = std::make_shared<chain::published_height>(head.max_age);
+    running.head_height = head.published;
+    running.chain_head = spawn_chain_head(system, sources->height, head, options.reader_restarts);
     running.bitcoin_reader =
       spawn_bitcoin_reader(system, sources->bitcoin, options.bitcoin, options.reader_restarts);
     running.chain_faults = sources->faults;
   }
   running.node = system.spawn(node, running.store, running.registry, running.supervisor,
                               options.timeouts,
-                              node_chain_readers{running.bridge_reader, running.chain_head});
+                              node_chain_readers{running.bridge_reader, running.chain_head,
+                                                 options.eip712});
   // Jobs that never reached SIGNING resume; SIGNING ones were already failed
   // as interrupted by the load.
   for (auto& job : resumable)

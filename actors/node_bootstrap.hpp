@@ -33,6 +33,8 @@ struct node_options {
   chain_head_settings head;
   reader_settings bitcoin;
   restart_budget reader_restarts;
+  /// The EIP-712 domain of artifact approvals (signer approval verification).
+  covenant::eip712_domain eip712;
 };
 
 struct running_node {
@@ -45,6 +47,8 @@ struct running_node {
   messages::chain_head_actor chain_head;           // null without a chain
   messages::bitcoin_reader_actor bitcoin_reader;   // null without a chain
   std::shared_ptr<chain::fault_switch> chain_faults; // fixture chains only (simulated faults)
+  /// chain_head's height for non-actor readers (HTTP certificate expiry); null without a chain.
+  std::shared_ptr<const chain::published_height> head_height;
   std::string load_summary; // the store's one-line load summary
   /// Durable answers by route key, for the dedupe fast path of HTTP workers
   /// and embedders' threads (messages/published_jobs.hpp).

@@ -16,11 +16,12 @@ fault_switch::~fault_switch() {
   changed_.notify_all();
 }
 
-void fault_switch::set(fault_mode mode, std::chrono::milliseconds delay) {
+void fault_switch::set(fault_mode mode, std::chrono::milliseconds delay, std::string only) {
   {
     std::lock_guard lock(mutex_);
     mode_ = mode;
     delay_ = delay;
+    only_ = std::move(only);
     ++generation_;
   }
   changed_.notify_all();
@@ -33,6 +34,8 @@ fault_mode fault_switch::mode() const {
 
 std::optional<std::string> fault_switch::apply(const std::string& source) {
   std::unique_lock lock(mutex_);
+  if (!only_.empty() && source.find(only_) == std::string::npos)
+    return std::nullopt;
   switch (mode_) {
     case fault_mode::none:
       return std::nullopt;

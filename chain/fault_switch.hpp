@@ -26,7 +26,11 @@ public:
   explicit fault_switch(std::chrono::milliseconds hang_limit = std::chrono::seconds(60));
   ~fault_switch(); // releases hanging calls
 
-  void set(fault_mode mode, std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+  /// `only`: when non-empty, the fault applies to sources whose name
+  /// contains it (e.g. "WalletRegistry", "Bridge", "host chain") and the
+  /// others answer normally; empty: every source.
+  void set(fault_mode mode, std::chrono::milliseconds delay = std::chrono::milliseconds(0),
+           std::string only = {});
   fault_mode mode() const;
 
   /// Called by a source before it answers. nullopt: answer normally (after
@@ -39,6 +43,7 @@ private:
   std::condition_variable changed_;
   fault_mode mode_ = fault_mode::none;
   std::chrono::milliseconds delay_{0};
+  std::string only_;
   std::chrono::milliseconds hang_limit_;
   std::uint64_t generation_ = 0;
   bool closing_ = false;

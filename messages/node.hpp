@@ -24,11 +24,17 @@ struct submit_command {
   /// PENDING (the session carries on); 0 = the node's own bound, which also
   /// caps it.
   std::uint32_t wait_ms = 0;
+  /// Validation found a signer approval certificate that the engine must
+  /// still verify against the chain (reference §6.3): unless the route key
+  /// is already live (a dedupe hit, answered without any chain call), the
+  /// node reads the host chain height and GetWallet and verifies before it
+  /// claims the key; a chain outage answers 503 and creates nothing.
+  bool verify_signer_approval = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, submit_command& x) {
-  return f(caf::meta::type_name("submit_command"), x.draft, x.wait_ms);
+  return f(caf::meta::type_name("submit_command"), x.draft, x.wait_ms, x.verify_signer_approval);
 }
 
 /// A validated poll (reference §3.4).

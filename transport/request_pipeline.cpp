@@ -35,13 +35,10 @@ prepare_submit(std::string_view body, std::string_view route, const request_poli
   if (auto* err = std::get_if<covenant::validation_error>(&validated))
     return from_validation(*err);
   auto& v = std::get<covenant::validated_request>(validated);
-  if (v.signer_approval_verification_due) {
-    // The engine's certificate check (reference §6.3) needs wallet chain
-    // data the transport does not have; refuse rather than skip it.
-    return http_error{500, "internal server error",
-                      "signer approval verification is due but no verifier is wired"};
-  }
   submit_command cmd;
+  // The engine's certificate check (reference §6.3) needs wallet chain data:
+  // the node runs it before any job exists.
+  cmd.verify_signer_approval = v.signer_approval_verification_due;
   auto& draft = cmd.draft;
   draft.route = std::string{route};
   draft.route_request_id = input.route_request_id;
