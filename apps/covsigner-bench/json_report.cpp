@@ -134,6 +134,7 @@ std::string to_json(const bench_report& r) {
       o["count"] = *s.spec.count;
     else
       o["duration_s"] = s.spec.duration_s;
+    o["wall_seconds"] = s.wall_s;
     if (!s.error.empty())
       o["error"] = s.error;
     array phases;

@@ -57,18 +57,28 @@ struct prepared {
 
 std::variant<prepared, std::string> prepare_jobs(client_factory& clients, const request_factory& rq,
                                                  const std::string& prefix, ack_log& acks) {
+  // Created concurrently (one client each), so they share commit rounds.
   prepared p;
-  auto client = clients.make_client();
+  p.rrids.resize(prepared_jobs);
+  p.request_ids.resize(prepared_jobs);
+  std::vector<outcome> outcomes(prepared_jobs);
+  std::vector<std::thread> threads;
   for (std::size_t i = 0; i < prepared_jobs; ++i) {
-    std::string rrid = prefix + "-p" + std::to_string(i);
-    acks.sent(0, key_of(rrid));
-    auto out = client->submit(rq.submit(rrid));
-    if (out.error != error_kind::none)
-      return "preparing job " + std::to_string(i) + ": " + to_string(out.error) + " (status " +
-             std::to_string(out.status) + ")";
-    acks.acked(0, key_of(rrid), out.request_id);
-    p.rrids.push_back(rrid);
-    p.request_ids.push_back(out.request_id);
+    p.rrids[i] = prefix + "-p" + std::to_string(i);
+    threads.emplace_back([&, i] {
+      auto client = clients.make_client();
+      outcomes[i] = client->submit(rq.submit(p.rrids[i]));
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  for (std::size_t i = 0; i < prepared_jobs; ++i) {
+    acks.sent(0, key_of(p.rrids[i]));
+    if (outcomes[i].error != error_kind::none)
+      return "preparing job " + std::to_string(i) + ": " + to_string(outcomes[i].error) +
+             " (status " + std::to_string(outcomes[i].status) + ")";
+    acks.acked(0, key_of(p.rrids[i]), outcomes[i].request_id);
+    p.request_ids[i] = outcomes[i].request_id;
   }
   return p;
 }
@@ -221,6 +231,13 @@ scenario_spec spec_from(const bench_options& o) {
   return s;
 }
 
+void remove_run_data(const fs::path& dir) {
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  for (auto suffix : {"-chain.json", "-http.log", "-covsignerd.log"})
+    fs::remove(dir.string() + suffix, ec);
+}
+
 std::string scenario_name(const scenario_spec& s) {
   std::string n = to_string(s.scenario) + " " + to_string(s.transport) + " c" +
                   std::to_string(s.concurrency);
@@ -233,6 +250,7 @@ std::string scenario_name(const scenario_spec& s) {
 
 scenario_result run_scenario(const scenario_spec& spec, const request_factory& rq,
                              const fs::path& data_parent) {
+  auto wall0 = std::chrono::steady_clock::now();
   scenario_result r;
   r.spec = spec;
   r.name = scenario_name(spec);
@@ -244,6 +262,7 @@ scenario_result run_scenario(const scenario_spec& spec, const request_factory& r
     r.error = "cannot create " + dir.string() + ": " + ec.message();
     return r;
   }
+  r.data_dir = dir;
   ack_log acks(std::max<std::size_t>(1, spec.concurrency));
 
   if (spec.scenario == scenario_kind::sigkill) {
@@ -365,13 +384,11 @@ scenario_result run_scenario(const scenario_spec& spec, const request_factory& r
   }
   if (r.error.empty())
     r.correctness = check_store(dir, acks.merge());
-  if (!spec.keep_data) {
-    fs::remove_all(dir, ec);
-    for (auto suffix : {"-chain.json", "-http.log", "-covsignerd.log"})
-      fs::remove(dir.string() + suffix, ec);
-  } else {
+  // Removal waits for the disk (unlinks are journalled); the runner does it
+  // after the last measurement so it neither slows nor disturbs the next run.
+  if (spec.keep_data)
     r.notes.push_back("data kept in " + dir.string());
-  }
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return r;
 }
 

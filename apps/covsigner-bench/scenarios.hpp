@@ -51,12 +51,17 @@ struct scenario_result {
   std::vector<std::string> expectation_failures; // scenario-specific answers (e.g. conflicts must be 400)
   std::vector<std::string> notes;                // e.g. kill times and downtime
   std::string error;                             // the run could not happen
+  double wall_s = 0;                             // node start to store checked
+  std::filesystem::path data_dir;                // the run's data (see remove_run_data)
   bool passed() const {
     return error.empty() && correctness.passed && expectation_failures.empty();
   }
 };
 
 std::string scenario_name(const scenario_spec& s);
+
+/// Removes a run's data dir and the files beside it (chain fixture, logs).
+void remove_run_data(const std::filesystem::path& dir);
 
 /// Runs `spec` with a fresh data dir under `data_parent`.
 scenario_result run_scenario(const scenario_spec& spec, const request_factory& requests,

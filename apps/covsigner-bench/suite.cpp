@@ -68,10 +68,10 @@ run_plan standard_suite(const bench_options& o) {
   using enum scenario_kind;
   using enum transport_kind;
   run_plan p;
-  p.baseline_s = 4;
+  p.baseline_s = 3;
   p.bare_concurrency = {64};
-  p.scenarios.push_back(spec(unique, http, 256, 15, o));
-  auto per_job = spec(unique, http, 256, 6, o);
+  p.scenarios.push_back(spec(unique, http, 256, 12, o));
+  auto per_job = spec(unique, http, 256, 5, o);
   per_job.sync = persistence::sync_mode::per_job;
   p.scenarios.push_back(per_job);
   p.scenarios.push_back(spec(unique, inproc, 64, 6, o));
@@ -79,9 +79,9 @@ run_plan standard_suite(const bench_options& o) {
   p.scenarios.push_back(spec(duplicate, inproc, 64, 5, o));
   p.scenarios.push_back(spec(conflict, http, 64, 4, o));
   p.scenarios.push_back(spec(poll, http, 64, 5, o));
-  p.scenarios.push_back(spec(mixed, http, 64, 8, o));
+  p.scenarios.push_back(spec(mixed, http, 64, 6, o));
   p.scenarios.push_back(spec(outage, http, 64, 10, o));
-  auto kill = spec(sigkill, http, 32, 8, o);
+  auto kill = spec(sigkill, http, 32, 6, o);
   kill.kill_every_s = 2;
   p.scenarios.push_back(kill);
   return p;
@@ -145,8 +145,15 @@ bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::str
   for (const auto& s : plan.scenarios) {
     r.scenarios.push_back(run_scenario(s, rq, data));
     const auto& last = r.scenarios.back();
+    std::cerr << "  " << last.name << ": " << static_cast<int>(last.wall_s + 0.5) << " s wall\n";
     if (!last.passed())
       std::cerr << "  " << last.name << ": " << (last.error.empty() ? "check FAILED" : last.error) << "\n";
+  }
+  if (!o.keep_data) {
+    std::cerr << "removing the runs' data ...\n";
+    for (const auto& s : r.scenarios)
+      if (!s.data_dir.empty())
+        remove_run_data(s.data_dir);
   }
   compute_ratios(r);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
