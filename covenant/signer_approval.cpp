@@ -5,6 +5,8 @@
 #include "crypto/hash160.hpp"
 #include "crypto/secp256k1.hpp"
 
+#include <algorithm>
+
 namespace covsigner::covenant {
 
 namespace {

@@ -10,8 +10,10 @@
 #pragma once
 
 #include "covenant/approval_digest.hpp"
+#include "covenant/certificate.hpp"
 #include "covenant/request.hpp"
 #include "crypto/bytes.hpp"
+#include "crypto/hash160.hpp"
 #include "crypto/secp256k1.hpp"
 
 #include <boost/json.hpp>
@@ -76,6 +78,81 @@ inline boost::json::object signed_vector_request(const std::string& name,
     t["custodianPublicKey"] = dev_public_key_hex(0x33);
   request.erase("signerApproval");
   sign_approvals(request, domain);
+  return request;
+}
+
+// --- Signer approval certificates (reference §6.3) -------------------------
+// The development wallet of the signer dev key (0x22): the Bridge knows it
+// under HASH160(compressed key) with these (made-up, development-only)
+// ECDSA wallet id and members-IDs hash; examples/chain/dev-chain.json
+// carries the same values.
+
+inline crypto::hash32 dev_wallet_id() {
+  crypto::hash32 id;
+  id.fill(0xa1);
+  return id;
+}
+
+inline crypto::hash32 dev_members_ids_hash() {
+  crypto::hash32 members;
+  members.fill(0xb2);
+  return members;
+}
+
+/// HASH160 of the compressed public key of dev key `fill`.
+inline crypto::hash20 dev_wallet_public_key_hash(std::uint8_t fill = 0x22) {
+  return crypto::hash160(crypto::serialize_compressed(crypto::derive_public_key(dev_key(fill))));
+}
+
+struct certificate_options {
+  std::uint64_t end_block = 2000;
+  std::uint8_t signer_fill = 0x22; // the key that threshold-signs (the wallet's)
+  crypto::hash32 wallet_id = dev_wallet_id();
+  crypto::hash32 members_ids_hash = dev_members_ids_hash();
+  std::uint64_t honest_threshold = 51;
+};
+
+/// Adds a v2 signerApproval to `request` (a RouteSubmitRequest JSON object
+/// whose artifact approvals are final): approvalDigest of its payload under
+/// `domain`, the signer key's uncompressed form as walletPublicKey, the
+/// signer-set hash of (wallet id, key, members hash, threshold), and a DER
+/// low-S signature over certificate_signing_digest_v2(approvalDigest,
+/// endBlock) by `options.signer_fill`'s key; artifactSignatures gains it.
+inline void add_signer_approval(boost::json::object& request, const covenant::eip712_domain& domain,
+                                const certificate_options& options = {}) {
+  auto decoded = covenant::decode_route_submit_request(boost::json::serialize(request));
+  if (!std::holds_alternative<covenant::route_submit_request>(decoded))
+    throw std::runtime_error("request does not decode");
+  const auto& payload = std::get<covenant::route_submit_request>(decoded).artifact_approvals->payload;
+  auto digest = covenant::artifact_approval_digest(payload, domain);
+  if (!std::holds_alternative<crypto::hash32>(digest))
+    throw std::runtime_error("approval payload has no digest");
+  const auto& approval = std::get<crypto::hash32>(digest);
+  auto key = dev_key(options.signer_fill);
+  auto wallet_key = crypto::serialize_uncompressed(crypto::derive_public_key(key));
+  boost::json::object cert;
+  cert["certificateVersion"] = 2;
+  cert["signatureAlgorithm"] = "tecdsa-secp256k1";
+  cert["approvalDigest"] = crypto::to_0x_hex(approval);
+  cert["walletPublicKey"] = crypto::to_0x_hex(wallet_key);
+  cert["signerSetHash"] = covenant::signer_set_hash(options.wallet_id, wallet_key,
+                                                    options.members_ids_hash,
+                                                    options.honest_threshold);
+  cert["signature"] = crypto::to_0x_hex(
+    crypto::sign_der(key, covenant::certificate_signing_digest_v2(approval, options.end_block)));
+  cert["endBlock"] = options.end_block;
+  // The legacy list ends with the certificate's signature (reference §5.3).
+  auto& legacy = request["artifactSignatures"].as_array();
+  legacy.push_back(cert["signature"]);
+  request["signerApproval"] = std::move(cert);
+}
+
+/// signed_vector_request(name, domain) with a signer approval certificate.
+inline boost::json::object certified_vector_request(const std::string& name,
+                                                    const covenant::eip712_domain& domain = {},
+                                                    const certificate_options& options = {}) {
+  auto request = signed_vector_request(name, domain);
+  add_signer_approval(request, domain, options);
   return request;
 }
 
