@@ -38,6 +38,7 @@ object phase_json(const phase_result& p) {
   o["name"] = p.name;
   o["seconds"] = p.phase_s;
   o["warmup_requests"] = p.warmup_requests;
+  o["unsent"] = p.unsent;
   o["summary"] = summary_json(p.all);
   object ops;
   for (const auto& [op, s] : p.by_op)

@@ -21,6 +21,7 @@ struct shared_state {
   std::atomic<std::uint64_t> errors{0};    // measured phase
   std::atomic<std::uint64_t> warmup_done{0};
   std::atomic<bool> stop{false};
+  std::atomic<bool> gave_up{false}; // open loop: the backlog was abandoned
   std::atomic<std::int64_t> last_completion_ns{0}; // since measure start
   clock_type::time_point t0;            // warm-up start
   clock_type::time_point measure_start; // t0 + warm-up
@@ -92,6 +93,13 @@ load_result run_load(client_factory& clients, const load_plan& plan, const reque
     const auto measure_end =
       st.measure_start + std::chrono::duration_cast<clock_type::duration>(
                            std::chrono::duration<double>(plan.duration_s));
+    // Open loop: a node that falls far behind would keep the bench busy
+    // with its backlog for ever; past this, what is still due is not sent
+    // and is reported as unsent.
+    const double span_s = plan.count ? static_cast<double>(*plan.count) / std::max(plan.rate, 1e-9)
+                                     : plan.duration_s;
+    const auto give_up = st.measure_start + std::chrono::duration_cast<clock_type::duration>(
+                                              std::chrono::duration<double>(span_s + std::max(10.0, span_s)));
     while (!st.stop.load(std::memory_order_relaxed)) {
       std::uint64_t seq = st.next_seq.fetch_add(1, std::memory_order_relaxed);
       clock_type::time_point intended;
@@ -100,6 +108,10 @@ load_result run_load(client_factory& clients, const load_plan& plan, const reque
                              std::chrono::duration<double>(static_cast<double>(seq) / plan.rate));
         if (!plan.count && intended >= measure_end)
           break;
+        if (clock_type::now() > give_up) {
+          st.gave_up = true;
+          break;
+        }
         std::this_thread::sleep_until(intended);
       } else {
         intended = clock_type::now();
@@ -187,6 +199,12 @@ load_result run_load(client_factory& clients, const load_plan& plan, const reque
   if (out.phase_s <= 0)
     out.phase_s = 1e-9;
   out.warmup_requests = st.warmup_done.load();
+  if (st.gave_up.load() && plan.rate > 0) {
+    auto due = static_cast<std::uint64_t>((plan.warmup_s + (plan.count ? static_cast<double>(*plan.count) / plan.rate
+                                                                     : plan.duration_s)) * plan.rate);
+    auto sent = st.warmup_done.load() + st.completed.load();
+    out.unsent = due > sent ? due - sent : 0;
+  }
   out.issued = st.next_seq.load();
   return out;
 }

@@ -50,6 +50,10 @@ struct load_result {
   double phase_s = 0;         // from its start to the last measured completion
   std::uint64_t warmup_requests = 0;
   std::uint64_t issued = 0;   // every request, warm-up included
+  /// Open loop: requests of the schedule never sent because the node fell
+  /// behind by more than the run's length (at least 10 s) and the bench
+  /// stopped waiting for it. 0 in closed loop.
+  std::uint64_t unsent = 0;
 };
 
 load_result run_load(client_factory& clients, const load_plan& plan, const request_fn& request,

@@ -142,6 +142,9 @@ void print_table(std::ostream& out, const bench_report& r) {
     for (const auto& p : s.phases) {
       std::string name = s.phases.size() > 1 ? s.name + " [" + p.name + "]" : s.name;
       row(name, p.all, check);
+      if (p.unsent)
+        out << "  " << p.unsent << " requests of the open-loop schedule never sent: the node fell "
+            << "more than the run's length behind\n";
       if (p.by_op.size() > 1)
         for (const auto& [op, sum] : p.by_op)
           row("  " + to_string(op), sum, "");

@@ -35,6 +35,7 @@ double window_for(double phase_s) { return phase_s <= 20 ? 0.5 : 1.0; }
 
 phase_result summarize(std::string name, load_result& load) {
   phase_result p;
+  p.unsent = load.unsent;
   p.name = std::move(name);
   p.phase_s = load.phase_s;
   p.all = load.samples.summarize(load.phase_s);

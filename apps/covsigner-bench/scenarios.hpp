@@ -41,6 +41,7 @@ struct phase_result {
   std::map<op_kind, latency_summary> by_op;
   std::vector<window_point> windows;
   std::uint64_t warmup_requests = 0;
+  std::uint64_t unsent = 0; // open loop: due but never sent (the node fell too far behind)
 };
 
 struct scenario_result {
