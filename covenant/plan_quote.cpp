@@ -260,11 +260,12 @@ std::variant<std::array<std::uint8_t, 32>, input_error> parse_plan_quote_trust_r
 }
 
 std::optional<input_error> verify_plan_quote(
-    const plan_quote& q, const std::vector<plan_quote_trust_root>& roots,
+    const plan_quote& q, std::string_view key_id_as_sent,
+    const std::vector<plan_quote_trust_root>& roots,
     std::optional<std::chrono::system_clock::time_point> now) {
   std::optional<std::array<std::uint8_t, 32>> key;
   for (std::size_t i = 0; i < roots.size(); ++i) {
-    if (roots[i].key_id != q.signature.key_id)
+    if (roots[i].key_id != key_id_as_sent)
       continue;
     auto parsed =
         parse_plan_quote_trust_root("migrationPlanQuoteTrustRoots[" + std::to_string(i) + "]",

@@ -49,12 +49,15 @@ std::variant<plan_quote, input_error> normalize_plan_quote(const route_submit_re
                                                            const plan_quote& quote);
 
 /// The Submit-only checks on a normalised quote: a trust root whose keyId
-/// equals the quote's, whose PEM holds an Ed25519 SPKI key
+/// equals `key_id_as_sent` byte for byte (the reference matches the quote's
+/// keyId as sent, untrimmed; roots' keyIds are trimmed at startup), whose
+/// PEM holds an Ed25519 SPKI key
 /// (`migrationPlanQuoteTrustRoots[i].publicKeyPem must be ...`), an Ed25519
 /// signature over plan_quote_signing_hash, and (when `now` is given)
 /// `expiresAt >= now` (`request.migrationPlanQuote is expired`).
 std::optional<input_error> verify_plan_quote(
-    const plan_quote& normalized, const std::vector<plan_quote_trust_root>& roots,
+    const plan_quote& normalized, std::string_view key_id_as_sent,
+    const std::vector<plan_quote_trust_root>& roots,
     std::optional<std::chrono::system_clock::time_point> now);
 
 /// Parses a trust root's PEM after the reference's clean-up (literal `\n`

@@ -68,7 +68,12 @@ ecdsa_check verify_ecdsa_any_form(const crypto::bytes& compressed_key,
       return ecdsa_check::high_s;
     std::memcpy(sig.compact.data(), signature.data(), 64);
   } else {
-    auto parsed = crypto::parse_der_signature(signature);
+    // btcec v1's ParseDERSignature (the reference's parser) reads only the
+    // 2 + declared-length bytes and ignores anything after them.
+    crypto::bytes der = signature;
+    if (der.size() >= 2 && der[0] == 0x30 && std::size_t{der[1]} + 2 < der.size())
+      der.resize(std::size_t{der[1]} + 2);
+    auto parsed = crypto::parse_der_signature(der);
     if (auto* e = std::get_if<crypto::signature_parse_error>(&parsed))
       return *e == crypto::signature_parse_error::high_s ? ecdsa_check::high_s
                                                         : ecdsa_check::unparseable;

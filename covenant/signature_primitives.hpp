@@ -34,8 +34,10 @@ bool is_compressed_secp256k1_key(const crypto::bytes& key);
 enum class ecdsa_check { valid, unparseable, high_s, mismatch };
 
 /// The reference's artifact-approval signature rule: 64 bytes r||s, or 65
-/// bytes r||s||v with v in {0,1,27,28} (v ignored), otherwise strict DER.
-/// S above n/2 -> high_s. Precondition: `compressed_key` passes
+/// bytes r||s||v with v in {0,1,27,28} (v ignored), otherwise strict DER
+/// where, as in btcec v1, bytes after the DER's declared length are
+/// ignored. S above n/2 -> high_s (compact forms: checked on the raw S
+/// before any range check, so S >= n is high_s too). Precondition: `compressed_key` passes
 /// is_compressed_secp256k1_key.
 ecdsa_check verify_ecdsa_any_form(const crypto::bytes& compressed_key,
                                   const crypto::hash32& digest, const crypto::bytes& signature);

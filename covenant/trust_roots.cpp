@@ -2,6 +2,7 @@
 
 #include "covenant/hex_rules.hpp"
 #include "covenant/signature_primitives.hpp"
+#include "crypto/bytes.hpp"
 
 #include <boost/json.hpp>
 
@@ -22,19 +23,25 @@ std::string entry_name(std::string_view kind, std::size_t i) {
 
 std::variant<std::string, input_error> normalize_eth_address(std::string_view name,
                                                              std::string_view value) {
-  if (auto e = check_address(name, value))
-    return *e;
-  auto raw = decode_checked_hex(value);
-  if (std::all_of(raw.begin(), raw.end(), [](std::uint8_t b) { return b == 0; }))
-    return input_error{std::string(name) + " must not be the zero address"};
-  return lower_hex(value);
+  // Go normalizeEthAddress: trim, lowercase, optional 0x, then exactly 20
+  // bytes of hex.
+  std::string body = lower_hex(trim_space(value));
+  if (body.compare(0, 2, "0x") == 0)
+    body.erase(0, 2);
+  const auto raw = crypto::from_hex(body);
+  if (!raw || raw->size() != 20)
+    return input_error{std::string(name) + " must be a 20-byte hex ETH address"};
+  if (std::all_of(raw->begin(), raw->end(), [](std::uint8_t b) { return b == 0; }))
+    return input_error{std::string(name) + " must not be the zero ETH address"};
+  return "0x" + body;
 }
 
 std::variant<std::vector<approval_trust_root>, input_error> normalize_approval_trust_roots(
     std::string_view kind, const std::vector<approval_trust_root>& roots) {
   const bool depositor = kind == "depositorTrustRoots";
   std::vector<approval_trust_root> out;
-  // scope key -> first index, for the duplicate message.
+  // Pass 1 (Go normalizeScopedTrustRoots): each entry's scope and key, and
+  // duplicate scopes; scope key -> first index, for the duplicate message.
   std::map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < roots.size(); ++i) {
     const auto& r = roots[i];
@@ -49,19 +56,12 @@ std::variant<std::vector<approval_trust_root>, input_error> normalize_approval_t
     n.network = lower_ascii(trim_space(r.network));
     if (n.network.empty())
       return input_error{name + ".network is required"};
-    if (auto e = check_hex(name + ".publicKey", r.public_key))
-      return *e;
-    if (!is_compressed_secp256k1_key(decode_checked_hex(r.public_key)))
-      return input_error{name + ".publicKey must be a compressed secp256k1 public key"};
+    // The key is lowercased before its checks, so `0X02..` is accepted.
     n.public_key = lower_hex(r.public_key);
-    if (!r.eth_address.empty()) {
-      if (!depositor)
-        return input_error{name + ".ethAddress is only supported for depositorTrustRoots"};
-      auto eth = normalize_eth_address(name + ".ethAddress", r.eth_address);
-      if (auto* e = std::get_if<input_error>(&eth))
-        return *e;
-      n.eth_address = std::get<std::string>(std::move(eth));
-    }
+    if (auto e = check_hex(name + ".publicKey", n.public_key))
+      return *e;
+    if (!is_compressed_secp256k1_key(decode_checked_hex(n.public_key)))
+      return input_error{name + ".publicKey must be a compressed secp256k1 public key"};
     const std::string key = n.route + "|" + n.reserve + "|" + n.network;
     if (auto it = seen.find(key); it != seen.end())
       return input_error{name + " duplicates " + entry_name(kind, it->second) + " for route " +
@@ -69,16 +69,26 @@ std::variant<std::vector<approval_trust_root>, input_error> normalize_approval_t
     seen.emplace(key, i);
     out.push_back(std::move(n));
   }
-  // Within one (route, reserve) the ETH identity is all-or-nothing, so the
-  // pinned identity never depends on which network a request names.
-  std::map<std::string, std::pair<bool, bool>> presence; // with, without
-  for (const auto& r : out) {
-    auto& p = presence[r.route + "|" + r.reserve];
-    (r.eth_address.empty() ? p.second : p.first) = true;
+  // Pass 2: the optional depositor ETH identity (blank = none).
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    if (trim_space(roots[i].eth_address).empty())
+      continue;
+    const std::string name = entry_name(kind, i) + ".ethAddress";
+    if (!depositor)
+      return input_error{name + " is only supported for depositorTrustRoots"};
+    auto eth = normalize_eth_address(name, roots[i].eth_address);
+    if (auto* e = std::get_if<input_error>(&eth))
+      return *e;
+    out[i].eth_address = std::get<std::string>(std::move(eth));
   }
+  // Pass 3: within one (route, reserve) the ETH identity is all-or-nothing,
+  // so the pinned identity never depends on which network a request names.
+  // Reported at the first entry (in order) that disagrees with its pair.
+  std::map<std::string, bool> has_eth_by_pair;
   for (const auto& r : out) {
-    const auto& p = presence[r.route + "|" + r.reserve];
-    if (p.first && p.second)
+    const bool has_eth = !r.eth_address.empty();
+    auto [it, inserted] = has_eth_by_pair.emplace(r.route + "|" + r.reserve, has_eth);
+    if (!inserted && it->second != has_eth)
       return input_error{std::string(kind) + " for route " + r.route + " reserve " + r.reserve +
                          " must set ethAddress on all network entries or on none"};
   }
@@ -99,7 +109,8 @@ std::variant<trust_roots, input_error> normalize_trust_roots(const trust_roots& 
     plan_quote_trust_root q{trim_space(roots.quote[i].key_id), roots.quote[i].public_key_pem};
     const std::string name = entry_name("migrationPlanQuoteTrustRoots", i);
     if (q.key_id.empty())
-      return input_error{name + ".keyId is required"};
+      return input_error{"migration plan quote trust root KeyID at index " + std::to_string(i) +
+                         " is empty after trimming"};
     auto key = parse_plan_quote_trust_root(name, q);
     if (auto* e = std::get_if<input_error>(&key))
       return *e;

@@ -43,26 +43,33 @@ struct trust_root_scope {
   std::string network;
 };
 
-/// The Ethereum address rule for a depositor root: 20-byte 0x-hex
-/// (`<name> must be a 20-byte 0x-prefixed hex address`), not all zero
-/// (`<name> must not be the zero address`). Returns the lowercased address.
+/// The Ethereum address rule for a depositor root (Go normalizeEthAddress):
+/// surrounding space trimmed, case and the `0x` prefix optional, exactly 20
+/// bytes of hex (`<name> must be a 20-byte hex ETH address`), not all zero
+/// (`<name> must not be the zero ETH address`). Returns `0x` + lowercase hex.
 std::variant<std::string, input_error> normalize_eth_address(std::string_view name,
                                                              std::string_view value);
 
 /// Startup normalisation of one list (`kind` is "depositorTrustRoots" or
 /// "custodianTrustRoots"; ETH addresses are accepted only for depositor
-/// roots). Per entry: route self_v1|qc_v1, reserve hex, network non-blank,
-/// compressed on-curve public key. Reserve/publicKey/ethAddress lowercased,
-/// network trimmed and lowercased. Errors (first wins):
+/// roots). In the reference's three passes: (1) per entry, route
+/// self_v1|qc_v1, reserve hex, network non-blank, compressed on-curve
+/// public key (checked after lowercasing), duplicate scope; (2) every
+/// non-blank ethAddress; (3) ETH presence per (route, reserve).
+/// Reserve/publicKey/ethAddress lowercased, network trimmed and lowercased
+/// (ASCII only; Go lowercases Unicode too). Errors (first wins):
 ///   `<kind>[i] duplicates <kind>[j] for route R reserve V network N`;
 ///   `<kind> for route R reserve V must set ethAddress on all network
 ///   entries or on none`.
 std::variant<std::vector<approval_trust_root>, input_error> normalize_approval_trust_roots(
     std::string_view kind, const std::vector<approval_trust_root>& roots);
 
-/// Normalises all three lists; quote roots get their keyId trimmed and
-/// their PEM checked (`migrationPlanQuoteTrustRoots[i].publicKeyPem must be a
-/// PEM-encoded Ed25519 public key`).
+/// Normalises all three lists; quote roots get their keyId trimmed (blank:
+/// `migration plan quote trust root KeyID at index i is empty after
+/// trimming`, Go NewService) and their PEM checked at startup
+/// (`migrationPlanQuoteTrustRoots[i].publicKeyPem must be a PEM-encoded
+/// Ed25519 public key`). The reference checks the PEM only when a quote
+/// names that keyId; failing at startup instead is deliberate.
 std::variant<trust_roots, input_error> normalize_trust_roots(const trust_roots& roots);
 
 /// Reads the three lists from a configuration object (keys

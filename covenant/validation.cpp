@@ -83,7 +83,9 @@ std::optional<input_error> check_plan_quote(const route_submit_request& r,
     return *e;
   if (poll)
     return std::nullopt;
-  return verify_plan_quote(std::get<plan_quote>(normalized), policy.roots.quote, policy.now);
+  return verify_plan_quote(std::get<plan_quote>(normalized),
+                           r.migration_plan_quote->signature.key_id, policy.roots.quote,
+                           policy.now);
 }
 
 // The route's template keys, after the strict parse and shape checks.
@@ -166,6 +168,37 @@ std::variant<crypto::bytes, input_error> compressed_key(std::string_view field,
   return key;
 }
 
+// Go verifyEthSignature: the wallet form (65 bytes r||s||v) checked in the
+// reference's order (length, low-S, recovery id, ecrecover, address).
+std::optional<input_error> verify_eth_signature(const std::string& name,
+                                                std::string_view eth_address,
+                                                const crypto::hash32& digest,
+                                                const crypto::bytes& signature) {
+  if (signature.size() != 65)
+    return input_error{name + " must be a 65-byte secp256k1 signature"};
+  if (!is_low_s(signature.data() + 32))
+    return input_error{name + " must be a low-S secp256k1 signature"};
+  int recovery_id = 0;
+  switch (signature[64]) {
+  case 0:
+  case 1:
+    recovery_id = signature[64];
+    break;
+  case 27:
+  case 28:
+    recovery_id = signature[64] - 27;
+    break;
+  default:
+    return input_error{name + " has an invalid recovery id"};
+  }
+  auto address = recover_eth_address(digest, signature.data(), recovery_id);
+  if (!address)
+    return input_error{name + " does not recover to a valid public key"};
+  if (crypto::to_0x_hex(*address) != lower_hex(eth_address))
+    return input_error{name + " does not verify against the required depositor ETH address"};
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<input_error> verify_approval_signatures(const approval_envelope& envelope,
@@ -177,36 +210,33 @@ std::optional<input_error> verify_approval_signatures(const approval_envelope& e
     return *e;
   const auto& digest = std::get<crypto::hash32>(digest_or);
   if (!envelope.approvals)
-    return input_error{"request.artifactApprovals.approvals must not be empty"};
+    return std::nullopt;
+  auto key_for = [&](std::string_view role) -> const approval_key* {
+    for (const auto& k : keys)
+      if (k.role == role)
+        return &k;
+    return nullptr;
+  };
   const auto& approvals = *envelope.approvals;
   for (std::size_t i = 0; i < approvals.size(); ++i) {
     const auto& a = approvals[i];
-    const std::string name =
-        "request.artifactApprovals.approvals[" + std::to_string(i) + "].signature";
-    const approval_key* key = nullptr;
-    for (const auto& k : keys)
-      if (k.role == a.role)
-        key = &k;
-    if (key == nullptr)
-      return input_error{"request.artifactApprovals.approvals[" + std::to_string(i) +
-                         "].role is not allowed for this route"};
+    const std::string index = "request.artifactApprovals.approvals[" + std::to_string(i) + "]";
+    const std::string name = index + ".signature";
     auto signature = decode_checked_hex(a.signature);
     if (a.role == role_depositor && !depositor_eth_address.empty()) {
-      // ETH identity: the wallet signs the same digest; ecrecover must
-      // yield the pinned address. v, low-S and length are wallet rules.
-      if (signature.size() != 65)
-        return input_error{name + " must be a 65-byte Ethereum signature"};
-      auto parsed = crypto::parse_recoverable_signature(signature);
-      if (auto* pe = std::get_if<crypto::signature_parse_error>(&parsed)) {
-        if (*pe == crypto::signature_parse_error::high_s)
-          return input_error{name + " must be a low-S secp256k1 signature"};
-        return input_error{name + " must be a 65-byte Ethereum signature"};
-      }
-      const auto& rs = std::get<crypto::recoverable_signature>(parsed);
-      auto address = recover_eth_address(digest, rs.rs.compact.data(), rs.recovery_id);
-      if (!address || crypto::to_0x_hex(*address) != lower_hex(depositor_eth_address))
-        return input_error{name + " does not verify against the required depositor ETH address"};
+      if (auto e = verify_eth_signature(name, depositor_eth_address, digest, signature))
+        return e;
       continue;
+    }
+    const approval_key* key = nullptr;
+    if (a.role == role_depositor || a.role == role_custodian)
+      key = key_for(a.role);
+    if (key == nullptr) {
+      // Normalisation has already rejected roles the route does not allow;
+      // these are the reference's defence-in-depth texts.
+      if (a.role == role_custodian)
+        return input_error{"request.artifactApprovals.approvals includes unexpected custodian role"};
+      return input_error{index + ".role is not a recognized role"};
     }
     switch (verify_ecdsa_any_form(key->public_key, digest, signature)) {
     case ecdsa_check::valid:
@@ -277,21 +307,25 @@ validation_result validate_chain(const route_submit_request& r, std::string_view
     }
   }
 
+  // With an ETH identity the D approval is checked by ecrecover, so the
+  // template's depositor key is not parsed (Go skips it too).
   std::vector<approval_key> approval_keys;
-  auto d_key = compressed_key("depositorPublicKey", depositor_key_hex);
-  if (auto* e = std::get_if<input_error>(&d_key))
-    return input(*e);
-  approval_keys.push_back({std::string(role_depositor), std::get<crypto::bytes>(d_key)});
+  if (depositor_eth.empty()) {
+    auto d_key = compressed_key("depositorPublicKey", depositor_key_hex);
+    if (auto* e = std::get_if<input_error>(&d_key))
+      return input(*e);
+    approval_keys.push_back({std::string(role_depositor), std::get<crypto::bytes>(d_key)});
+  }
   if (r.route == route_qc_v1) {
     auto c_key = compressed_key("custodianPublicKey", custodian_key_hex);
     if (auto* e = std::get_if<input_error>(&c_key))
       return input(*e);
     approval_keys.push_back({std::string(role_custodian), std::get<crypto::bytes>(c_key)});
   }
-  if (approvals.envelope)
-    if (auto e = verify_approval_signatures(*approvals.envelope, approval_keys, policy.domain,
-                                            depositor_eth))
-      return input(*e);
+  // The reference verifies the envelope as sent: request order, raw indices.
+  if (auto e = verify_approval_signatures(*r.artifact_approvals, approval_keys, policy.domain,
+                                          depositor_eth))
+    return input(*e);
 
   bool verification_due = false;
   if (approvals.certificate) {

@@ -81,11 +81,28 @@ validation_result validate_route_request(const route_submit_request& request,
                                          std::string_view endpoint_route,
                                          const validation_policy& policy);
 
-/// Verifies the normalised D/C approval signatures (reference §5.3) over
-/// the v2 EIP-712 digest of `envelope.payload` under `domain`. `keys`
-/// gives the compressed key per role in envelope order; when
-/// `depositor_eth_address` is non-empty the D signature must be a 65-byte
-/// recoverable signature whose ecrecovered address equals it.
+/// Verifies the D/C approval signatures (reference §5.3, Go
+/// validateArtifactApprovalAuthenticity) over the v2 EIP-712 digest of
+/// `envelope.payload` under `domain`. Pass the envelope AS SENT (not the
+/// normalised one): approvals are checked in request order and errors name
+/// the request's index `approvals[i]`. `keys` holds the compressed key of
+/// each role that has one: D (omitted when `depositor_eth_address` is set)
+/// and, for qc_v1, C. With `depositor_eth_address` non-empty the D
+/// signature is checked by ecrecover (65 bytes r||s||v, v in {0,1,27,28},
+/// low-S) against that address instead.
+/// Errors, per approval (name = `request.artifactApprovals.approvals[i].signature`):
+///   secp256k1 form: `<name> must be a DER or 64/65-byte secp256k1 signature`,
+///   `<name> must be a low-S secp256k1 signature`,
+///   `<name> does not verify against the required public key`;
+///   ETH form: `<name> must be a 65-byte secp256k1 signature`,
+///   `<name> must be a low-S secp256k1 signature`,
+///   `<name> has an invalid recovery id`,
+///   `<name> does not recover to a valid public key`,
+///   `<name> does not verify against the required depositor ETH address`;
+///   a C approval without a C key:
+///   `request.artifactApprovals.approvals includes unexpected custodian role`;
+///   any other role: `request.artifactApprovals.approvals[i].role is not a
+///   recognized role`.
 struct approval_key {
   std::string role;
   crypto::bytes public_key; // 33-byte compressed

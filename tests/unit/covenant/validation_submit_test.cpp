@@ -764,13 +764,14 @@ TEST(ValidationQuote, PollIgnoresFreshnessAndTrustRoots) {
 }
 
 // With an ETH identity pinned the D signature must be a 65-byte low-S
-// recoverable signature (reference §5.3); C still uses plain secp256k1.
+// recoverable signature (reference §5.3, Go verifyEthSignature's texts);
+// C still uses plain secp256k1.
 TEST(ValidationEthIdentity, PinnedDepositorSignatureForm) {
   auto r = vector_request("self_v1");
   const auto p = eth_pinned(r);
   // A DER signature by the template key is not enough once ETH is pinned.
   EXPECT_EQ(submit_error(r, p),
-            "request.artifactApprovals.approvals[0].signature must be a 65-byte Ethereum "
+            "request.artifactApprovals.approvals[0].signature must be a 65-byte secp256k1 "
             "signature");
   // v = 0/1 is accepted like 27/28.
   auto sig = cr::sign_recoverable(eth_key(), approval_digest(r, {}));
@@ -782,8 +783,25 @@ TEST(ValidationEthIdentity, PinnedDepositorSignatureForm) {
   (*r.artifact_approvals->approvals)[0].signature = cr::to_0x_hex(sig);
   (*r.artifact_signatures)[0] = cr::to_0x_hex(sig);
   EXPECT_EQ(submit_error(r, p),
-            "request.artifactApprovals.approvals[0].signature must be a 65-byte Ethereum "
-            "signature");
+            "request.artifactApprovals.approvals[0].signature has an invalid recovery id");
+}
+
+// With an ETH identity the template's depositor key is never parsed (Go
+// skips it): an off-curve template key does not matter on that path.
+TEST(ValidationEthIdentity, DepositorTemplateKeyIsNotParsedWhenEthPinned) {
+  auto r = vector_request("self_v1");
+  sign_depositor_eth(r, eth_key());
+  for (auto& [key, value] : r.script_template->members)
+    if (key == "depositorPublicKey")
+      value.text = "0x02" + std::string(64, 'f'); // x >= p: no such point
+  // Submit pins the root's key (the template must equal it), so this is
+  // the Poll path, where the stored identity is used as is.
+  cv::validation_policy poll;
+  poll.pinned_depositor_eth_address = eth_address_hex();
+  accepted(cv::validate_poll(poll_of(r), "self_v1", poll));
+  // Without the identity the same key is rejected.
+  EXPECT_EQ(error_of(cv::validate_poll(poll_of(r), "self_v1", {})),
+            "request.scriptTemplate.depositorPublicKey must be a compressed secp256k1 public key");
 }
 
 // Approval keys must be 33-byte compressed points on the curve (§5.3).

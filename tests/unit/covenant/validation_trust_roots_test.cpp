@@ -86,15 +86,58 @@ TEST(ValidationTrustRootConfig, RejectsMixedEthAddressPresenceForSameReserve) {
   EXPECT_EQ(error_of(cv::normalize_trust_roots(raw)), "<accepted>");
 }
 
+// Go normalizeDepositorTrustRoots runs three passes: every entry's scope
+// and key (with duplicates), then every ethAddress, then ETH presence per
+// (route, reserve), reporting the first entry in order that disagrees.
+TEST(ValidationTrustRootConfig, ChecksRunInTheReferencePasses) {
+  cv::trust_roots raw;
+  raw.depositor.push_back({"self_v1", reserve, "regtest", key_hex(0x11), "0xnot-an-address"});
+  raw.depositor.push_back({"self_v1", reserve, "regtest", key_hex(0x11), ""});
+  EXPECT_EQ(error_of(cv::normalize_trust_roots(raw)),
+            "depositorTrustRoots[1] duplicates depositorTrustRoots[0] for route self_v1 reserve " +
+                reserve + " network regtest");
+  raw.depositor[1].network = "mainnet";
+  EXPECT_EQ(error_of(cv::normalize_trust_roots(raw)),
+            "depositorTrustRoots[0].ethAddress must be a 20-byte hex ETH address");
+
+  const std::string eth = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+  const std::string other = "0x" + std::string(40, '3');
+  raw.depositor = {{"self_v1", reserve, "regtest", key_hex(0x11), eth},
+                   {"self_v1", other, "regtest", key_hex(0x11), eth},
+                   {"self_v1", other, "mainnet", key_hex(0x11), ""},
+                   {"self_v1", reserve, "mainnet", key_hex(0x11), ""}};
+  EXPECT_EQ(error_of(cv::normalize_trust_roots(raw)),
+            "depositorTrustRoots for route self_v1 reserve " + other +
+                " must set ethAddress on all network entries or on none");
+
+  // The key is checked after lowercasing, so an upper-case 0X prefix passes.
+  raw.depositor = {{"self_v1", reserve, "regtest", "0X" + key_hex(0x11).substr(2), ""}};
+  EXPECT_EQ(error_of(cv::normalize_trust_roots(raw)), "<accepted>");
+  // The reserve is checked as given (Go validateHexString on the raw value).
+  raw.depositor = {{"self_v1", "0X" + reserve.substr(2), "regtest", key_hex(0x11), ""}};
+  EXPECT_EQ(error_of(cv::normalize_trust_roots(raw)),
+            "depositorTrustRoots[0].reserve must be a 0x-prefixed even-length hex string");
+}
+
 TEST(ValidationTrustRootConfig, EthAddressRules) {
   auto zero = cv::normalize_eth_address("depositorTrustRoots[0].ethAddress",
                                         "0x0000000000000000000000000000000000000000");
   ASSERT_TRUE(std::holds_alternative<cv::input_error>(zero));
   EXPECT_EQ(std::get<cv::input_error>(zero).message,
-            "depositorTrustRoots[0].ethAddress must not be the zero address");
+            "depositorTrustRoots[0].ethAddress must not be the zero ETH address");
   auto short_address = cv::normalize_eth_address("x", "0x1234");
   EXPECT_EQ(std::get<cv::input_error>(short_address).message,
-            "x must be a 20-byte 0x-prefixed hex address");
+            "x must be a 20-byte hex ETH address");
+  EXPECT_EQ(std::get<cv::input_error>(cv::normalize_eth_address("x", "0xzz")).message,
+            "x must be a 20-byte hex ETH address");
+  // Go normalizeEthAddress: trimmed, any case, 0x prefix optional.
+  for (const char* form : {"  0x70997970C51812dc3A010C7d01b50e0d17dc79C8 ",
+                           "70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                           "0X70997970C51812DC3A010C7D01B50E0D17DC79C8"}) {
+    auto ok = cv::normalize_eth_address("x", form);
+    ASSERT_TRUE(std::holds_alternative<std::string>(ok)) << form;
+    EXPECT_EQ(std::get<std::string>(ok), "0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
+  }
   cv::trust_roots raw;
   raw.custodian.push_back({"qc_v1", reserve, "regtest", key_hex(0x33),
                            "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"});
@@ -142,6 +185,10 @@ TEST(ValidationTrustRootConfig, QuoteRootsNeedEd25519Pem) {
   auto ok = cv::normalize_trust_roots(raw);
   ASSERT_EQ(error_of(ok), "<accepted>");
   EXPECT_EQ(std::get<cv::trust_roots>(ok).quote.at(0).key_id, "key-1");
+  // Go NewService: a keyId blank after trimming is a startup error.
+  raw.quote.push_back({" \t ", raw.quote[0].public_key_pem});
+  EXPECT_EQ(error_of(cv::normalize_trust_roots(raw)),
+            "migration plan quote trust root KeyID at index 1 is empty after trimming");
 }
 
 TEST(ValidationTrustRootConfig, ParsesConfigObject) {
