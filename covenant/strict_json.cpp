@@ -10,6 +10,13 @@
 
 namespace covsigner::covenant::strict_json {
 
+node::node() = default;
+node::node(const node&) = default;
+node::node(node&&) noexcept = default;
+node& node::operator=(const node&) = default;
+node& node::operator=(node&&) noexcept = default;
+node::~node() = default;
+
 namespace {
 
 namespace bj = boost::json;

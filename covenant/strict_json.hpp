@@ -57,6 +57,18 @@ struct node {
   std::string text; // string value (UTF-8, invalid bytes replaced) or number literal
   std::vector<node> items;
   std::vector<std::pair<std::string, node>> members;
+
+  // Declared here and defaulted in strict_json.cpp: node is recursive
+  // (members hold pair<string, node>), and clang 14 with libstdc++ 12's
+  // constexpr std::vector checks pair<string, node> while node is still
+  // incomplete if these are implicit. Out of line, every compiler sees
+  // the complete type.
+  node();
+  node(const node&);
+  node(node&&) noexcept;
+  node& operator=(const node&);
+  node& operator=(node&&) noexcept;
+  ~node();
 };
 
 /// The maximum array/object nesting accepted by `parse`.
