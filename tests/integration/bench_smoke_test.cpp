@@ -5,6 +5,10 @@
 // is bounded (the child is SIGKILLed by PID after 120 s) and talks only to
 // 127.0.0.1. Data lives under the build dir (a real disk; the bench refuses
 // tmpfs).
+#include "apps/covsigner-bench/correctness.hpp"
+#include "persistence/job_writer.hpp"
+#include "persistence/store_loader.hpp"
+#include "persistence/timestamp.hpp"
 #include "tests/support/child_process.hpp"
 
 #include <boost/json.hpp>
@@ -12,6 +16,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <random>
 #include <sstream>
 #include <sys/statfs.h>
@@ -229,4 +234,110 @@ TEST_F(BenchSmoke, RefusesTmpfsForDurableScenarios) {
   std::ifstream log(dir / "tmpfs.log");
   std::string text((std::istreambuf_iterator<char>(log)), {});
   EXPECT_NE(text.find("is on tmpfs"), std::string::npos) << text;
+}
+
+// The bench's store check itself (apps/covsigner-bench/correctness.cpp,
+// compiled into this binary): it must fail on each thing it claims to catch,
+// on a real store written by the node's own writer.
+namespace {
+
+covenant::job stored_job(const std::string& request_id, const std::string& rrid) {
+  covenant::job j;
+  j.request_id = request_id;
+  j.route_request_id = rrid;
+  j.route = "qc_v1";
+  j.idempotency_key = "idem-" + rrid;
+  j.facade_request_id = "facade-" + rrid;
+  j.request_digest = "0x" + std::string(64, 'a');
+  j.state = covenant::job_state::pending;
+  j.detail = std::string{covenant::accepted_detail};
+  j.created_at = persistence::now_rfc3339nano();
+  j.updated_at = j.created_at;
+  j.request_json = R"({"route":"qc_v1"})";
+  return j;
+}
+
+class BenchStoreCheck : public BenchSmoke {
+protected:
+  const std::string id1 = "kcs_qc_00000000000000a1", id2 = "kcs_qc_00000000000000a2";
+  const std::string key1 = "qc_v1:r1", key2 = "qc_v1:r2";
+
+  void SetUp() override {
+    BenchSmoke::SetUp();
+    persistence::posix_file_system fs;
+    auto layout = persistence::store_layout::for_data_dir(dir / "data");
+    auto opened = persistence::open_store(fs, layout);
+    ASSERT_TRUE(std::holds_alternative<persistence::opened_store>(opened));
+    persistence::job_writer writer(fs, layout, persistence::sync_mode::group);
+    for (auto [id, rrid] : {std::pair{id1, "r1"}, std::pair{id2, "r2"}}) {
+      std::promise<bool> done;
+      persistence::write_op op;
+      op.job = stored_job(id, rrid);
+      writer.submit(std::move(op), [&](persistence::write_outcome o) { done.set_value(o.ok); });
+      ASSERT_TRUE(done.get_future().get());
+    }
+  }
+
+  bench::correctness_report check(const bench::ack_log& log) {
+    return bench::check_store(dir / "data", log.merge());
+  }
+};
+
+} // namespace
+
+TEST_F(BenchStoreCheck, PassesWhenEveryAcknowledgedJobIsStoredOnce) {
+  bench::ack_log log(2);
+  log.sent(0, key1);
+  log.sent(1, key2);
+  log.acked(0, key1, id1);
+  log.acked(1, key2, id2);
+  auto r = check(log);
+  EXPECT_TRUE(r.passed) << (r.problems.empty() ? "" : r.problems.front());
+  EXPECT_EQ(r.jobs_in_store, 2u);
+  EXPECT_EQ(r.keys_acked, 2u);
+}
+
+TEST_F(BenchStoreCheck, FailsOnAnAcknowledgedJobMissingFromTheStore) {
+  bench::ack_log log(1);
+  for (auto& [k, id] : {std::pair{key1, id1}, std::pair{key2, id2}, std::pair{std::string("qc_v1:r3"), std::string("kcs_qc_00000000000000a3")}}) {
+    log.sent(0, k);
+    log.acked(0, k, id);
+  }
+  auto r = check(log);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.acked_missing, 1u);
+}
+
+TEST_F(BenchStoreCheck, FailsOnAKeyAcknowledgedWithTwoRequestIds) {
+  bench::ack_log log(2);
+  log.sent(0, key1);
+  log.sent(0, key2);
+  log.acked(0, key1, id1);
+  log.acked(1, key1, "kcs_qc_00000000000000ff");
+  log.acked(0, key2, id2);
+  auto r = check(log);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.split_acks, 1u);
+}
+
+TEST_F(BenchStoreCheck, FailsOnAJobForAKeyTheBenchNeverSent) {
+  bench::ack_log log(1);
+  log.sent(0, key1);
+  log.acked(0, key1, id1);
+  auto r = check(log);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.stray_jobs, 1u);
+}
+
+TEST_F(BenchStoreCheck, FailsOnQuarantinedFiles) {
+  // A torn job file the loader must quarantine (and poison its key).
+  std::ofstream(dir / "data" / "covenant-signer-jobs" / "kcs_qc_00000000000000a9.json") << "{\"requestId\":";
+  bench::ack_log log(1);
+  log.sent(0, key1);
+  log.sent(0, key2);
+  log.acked(0, key1, id1);
+  log.acked(0, key2, id2);
+  auto r = check(log);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.quarantined, 1u);
 }
