@@ -1,6 +1,7 @@
 #include "transport/http_server.hpp"
 
 #include "covenant/job.hpp"
+#include "covenant/signer_approval.hpp"
 #include "transport/auth.hpp"
 #include "transport/request_pipeline.hpp"
 #include "transport/routes.hpp"
@@ -30,6 +31,33 @@ void write_error(httplib::Response& res, int status, std::string_view message) {
   res.status = status;
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_content(std::string{message} + "\n", "text/plain; charset=utf-8");
+}
+
+// The policy for one request: with a chain, the chain head's height when
+// fresh (certificate expiry); `scratch` holds the copy. Without a chain the
+// configured policy as is.
+const request_policy& policy_now(const http_settings& settings, request_policy& scratch) {
+  if (!settings.chain_height)
+    return settings.policy;
+  scratch = settings.policy;
+  if (auto h = settings.chain_height->read(); h.fresh)
+    scratch.validation.current_height = h.height;
+  return scratch;
+}
+
+// A certificate whose expiry could not be checked: with a chain that means
+// the chain head is stale or unknown, a temporary outage (503 naming
+// chain_head); without one it stays the reference's 500.
+http_error stale_head_error(const http_settings& settings, http_error err) {
+  if (settings.chain_height && err.status == 500 &&
+      err.log_detail == covenant::height_unavailable_message)
+  {
+    auto cause = settings.chain_height->read().cause;
+    if (cause.empty()) // it turned fresh since this request read it
+      cause = "chain_head: host chain height was stale when this request was validated";
+    return {503, covenant::stale_chain_height_message(cause), err.log_detail};
+  }
+  return err;
 }
 
 void write_prepare_error(httplib::Response& res, const http_error& err) {
@@ -178,6 +206,9 @@ memo_clock http_server::memo_now() const {
   memo_clock clock;
   // Without a fresh host-chain height a certificate cannot be judged here:
   // such submits take the full pipeline, which answers the staleness.
+  if (settings_.chain_height)
+    if (auto h = settings_.chain_height->read(); h.fresh)
+      clock.height = h.height;
   return clock;
 }
 
@@ -318,9 +349,10 @@ void http_server::install_routes() {
         // (quote freshness, certificate expiry) are re-run by the memo.
         auto memo = prepared_.find(where.route, req.body, memo_now());
         if (!memo) {
-          auto prepared = prepare_submit(req.body, where.route, settings_.policy);
+          request_policy scratch;
+          auto prepared = prepare_submit(req.body, where.route, policy_now(settings_, scratch));
           if (auto* err = std::get_if<http_error>(&prepared)) {
-            write_prepare_error(res, *err);
+            write_prepare_error(res, stale_head_error(settings_, *err));
             break;
           }
           memo = std::move(std::get<submit_command>(prepared));
@@ -383,10 +415,11 @@ void http_server::install_routes() {
         std::optional<std::string> path_id;
         if (where.kind == endpoint::poll_path)
           path_id = where.request_id;
-        auto prepared =
-          prepare_poll(req.body, where.route, path_id, settings_.policy, client_.published());
+        request_policy scratch;
+        auto prepared = prepare_poll(req.body, where.route, path_id,
+                                     policy_now(settings_, scratch), client_.published());
         if (auto* err = std::get_if<http_error>(&prepared)) {
-          write_prepare_error(res, *err);
+          write_prepare_error(res, stale_head_error(settings_, *err));
           break;
         }
         auto& cmd = std::get<poll_command>(prepared);

@@ -4,6 +4,7 @@
 // /readyz, /metrics and structured request logs.
 #pragma once
 
+#include "chain/published_height.hpp"
 #include "transport/guarded_server.hpp"
 #include "transport/http_metrics.hpp"
 #include "transport/known_submissions.hpp"
@@ -60,6 +61,11 @@ struct http_settings {
   /// admission worker count is taken from `workers`.
   connection_settings connection;
   request_policy policy;
+  /// The chain head's published height (running_node::head_height): each
+  /// request that carries a certificate is judged against it (expiry); when
+  /// it is stale the answer is 503 naming chain_head. Null: no chain (a
+  /// certificate then fails as the reference's 500, no height available).
+  std::shared_ptr<const chain::published_height> chain_height;
   /// HTTPS (httplib::SSLServer): PEM certificate chain and private key.
   /// Both or neither; without them the server speaks plain HTTP (put a
   /// TLS-terminating proxy in front of a non-loopback deployment).
