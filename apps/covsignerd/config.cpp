@@ -20,7 +20,13 @@ covsignerd_config::covsignerd_config() {
          "(default: none = no auth, loopback only)")
     .add(admin_auth_token_file, "admin-auth-token-file",
          "file with the admin bearer token for /v1/admin/; or set COVSIGNER_ADMIN_AUTH_TOKEN "
-         "(default: none)");
+         "(default: none)")
+    .add(trust_roots_file, "trust-roots-file",
+         "JSON object with depositorTrustRoots, custodianTrustRoots, "
+         "migrationPlanQuoteTrustRoots (default: none)")
+    .add(require_approval_trust_roots, "require-approval-trust-roots",
+         "refuse to start without the route trust roots and a signer approval verifier; "
+         "always on for a non-loopback address (default: false)");
   opt_group{custom_options_, "store"}.add(
     store_sync, "sync",
     "group: writes share fsync rounds; per-job: one write at a time (default: group)");
@@ -53,6 +59,32 @@ covsignerd_config::covsignerd_config() {
     .add(rate_poll_burst, "poll-burst", "per client token (default: 60)");
   opt_group{custom_options_, "sessions"}.add(sessions_max_in_flight, "max-in-flight",
                                              "signing sessions at once (default: 64)");
+  opt_group{custom_options_, "chain"}
+    .add(chain_backend, "backend",
+         "none | fixture | ethereum; a chain makes the node verify signer approval "
+         "certificates (default: none = passive, no verifier)")
+    .add(chain_fixture_file, "fixture-file",
+         "fixture backend: JSON file of wallets and heights, SIMULATED data (default: none)")
+    .add(chain_rpc_url, "rpc-url", "ethereum backend: JSON-RPC http:// URL (default: none)")
+    .add(chain_bridge_address, "bridge-address", "ethereum backend: Bridge contract (default: none)")
+    .add(chain_wallet_registry_address, "wallet-registry-address",
+         "ethereum backend: WalletRegistry contract (default: none)")
+    .add(chain_bitcoin_backend, "bitcoin-backend",
+         "fixture | bitcoin-core (default: fixture, from --chain.fixture-file)")
+    .add(chain_bitcoin_rpc_url, "bitcoin-rpc-url",
+         "bitcoin-core: http://user:password@host:port/ (default: none)")
+    .add(chain_request_timeout_ms, "request-timeout-ms",
+         "one chain read, socket timeouts included (default: 2000)")
+    .add(chain_registry_timeout_ms, "registry-timeout-ms",
+         "GetWallet's best-effort Wallet Registry read (default: 1500)")
+    .add(chain_head_refresh_ms, "head-refresh-ms", "host chain height refresh (default: 1000)")
+    .add(chain_head_max_age_ms, "head-max-age-ms",
+         "an older height is stale: certificate checks answer 503 (default: 10000)")
+    .add(chain_breaker_failures, "breaker-failures",
+         "failures within the window that open a reader's breaker (default: 5)")
+    .add(chain_breaker_window_ms, "breaker-window-ms", "breaker failure window (default: 10000)")
+    .add(chain_breaker_open_ms, "breaker-open-ms",
+         "open breaker: fast fail this long, then one probe (default: 2000)");
   opt_group{custom_options_, "shutdown"}.add(
     shutdown_grace_ms, "grace-ms",
     "on SIGINT/SIGTERM, how long in-flight requests may finish (default: 10000)");

@@ -20,6 +20,8 @@ struct covsignerd_config : caf::actor_system_config {
   bool enable_self_v1 = false;
   std::uint64_t eip712_chain_id = 0;
   std::string eip712_salt; // empty: the default salt
+  bool require_approval_trust_roots = false;
+  std::string trust_roots_file; // JSON: depositor/custodian/quote trust roots
 
   // Token files (one token per line); the tokens themselves may also come
   // from COVSIGNER_AUTH_TOKEN / COVSIGNER_ADMIN_AUTH_TOKEN, never argv.
@@ -44,6 +46,24 @@ struct covsignerd_config : caf::actor_system_config {
   double rate_poll_burst = 60;
   std::size_t sessions_max_in_flight = 64;
   std::size_t shutdown_grace_ms = 10000;
+
+  // The host chain (Bridge, Wallet Registry, head) and Bitcoin sources.
+  // "none" (default, the reference's passive engine): no chain readers and
+  // no signer approval verifier.
+  std::string chain_backend = "none";
+  std::string chain_fixture_file;
+  std::string chain_rpc_url;
+  std::string chain_bridge_address;
+  std::string chain_wallet_registry_address;
+  std::string chain_bitcoin_backend = "fixture";
+  std::string chain_bitcoin_rpc_url;
+  std::size_t chain_request_timeout_ms = 2000;
+  std::size_t chain_registry_timeout_ms = 1500;
+  std::size_t chain_head_refresh_ms = 1000;
+  std::size_t chain_head_max_age_ms = 10000;
+  std::size_t chain_breaker_failures = 5;
+  std::size_t chain_breaker_window_ms = 10000;
+  std::size_t chain_breaker_open_ms = 2000;
 
   covsignerd_config();
 };

@@ -1,5 +1,6 @@
 // covsignerd: the covenant signer node.
 #include "actors/node_bootstrap.hpp"
+#include "approval_requirements.hpp"
 #include "config.hpp"
 #include "messages/type_ids.hpp"
 #include "transport/http_server.hpp"
@@ -12,9 +13,13 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
+
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <pthread.h>
 
 using namespace covsigner;
@@ -27,6 +32,64 @@ std::variant<persistence::sync_mode, std::string> parse_sync(const std::string& 
   if (s == "per-job")
     return persistence::sync_mode::per_job;
   return "invalid --store.sync [" + s + "]: expected group or per-job";
+}
+
+// --trust-roots-file: one JSON object with the reference's three lists.
+std::variant<covenant::trust_roots, std::string> load_trust_roots(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return "invalid --trust-roots-file [" + path + "]: cannot open it";
+  std::ostringstream text;
+  text << in.rdbuf();
+  boost::json::error_code ec;
+  auto doc = boost::json::parse(text.str(), ec);
+  if (ec || !doc.is_object())
+    return "invalid --trust-roots-file [" + path + "]: not a JSON object" +
+           (ec ? ": " + ec.message() : std::string());
+  auto roots = covenant::parse_trust_roots(doc.as_object());
+  if (auto* err = std::get_if<covenant::input_error>(&roots))
+    return "invalid --trust-roots-file [" + path + "]: " + err->message;
+  return std::get<covenant::trust_roots>(std::move(roots));
+}
+
+// --chain.*: none, or the sources and reader settings.
+std::variant<std::optional<chain::backend_config>, std::string>
+chain_config(const apps::covsignerd_config& cfg) {
+  if (cfg.chain_backend == "none")
+    return std::optional<chain::backend_config>{};
+  if (cfg.chain_backend != "fixture" && cfg.chain_backend != "ethereum")
+    return "invalid --chain.backend [" + cfg.chain_backend + "]: expected none, fixture or ethereum";
+  chain::backend_config c;
+  c.backend = cfg.chain_backend;
+  c.fixture_file = cfg.chain_fixture_file;
+  c.rpc_url = cfg.chain_rpc_url;
+  c.bridge_address = cfg.chain_bridge_address;
+  c.wallet_registry_address = cfg.chain_wallet_registry_address;
+  c.bitcoin_backend = cfg.chain_bitcoin_backend;
+  c.bitcoin_rpc_url = cfg.chain_bitcoin_rpc_url;
+  c.request_timeout = std::chrono::milliseconds(cfg.chain_request_timeout_ms);
+  return std::optional<chain::backend_config>{std::move(c)};
+}
+
+void apply_reader_settings(const apps::covsignerd_config& cfg, actors::node_options& options) {
+  actors::reader_settings reader;
+  reader.request_timeout = std::chrono::milliseconds(cfg.chain_request_timeout_ms);
+  reader.breaker.failure_threshold =
+    static_cast<std::uint32_t>(std::max<std::size_t>(1, cfg.chain_breaker_failures));
+  reader.breaker.window = std::chrono::milliseconds(cfg.chain_breaker_window_ms);
+  reader.breaker.open_backoff = std::chrono::milliseconds(cfg.chain_breaker_open_ms);
+  options.bridge.reader = reader;
+  options.bridge.registry_timeout = std::chrono::milliseconds(cfg.chain_registry_timeout_ms);
+  options.registry = reader;
+  options.head.reader = reader;
+  options.head.refresh_interval = std::chrono::milliseconds(cfg.chain_head_refresh_ms);
+  options.head.max_age = std::chrono::milliseconds(cfg.chain_head_max_age_ms);
+  options.bitcoin = reader;
+  // The node's bound on one chain call outlasts GetWallet's own (Bridge +
+  // registry), so the readers answer an outage before the node gives up.
+  options.timeouts.chain = std::max(
+    options.timeouts.chain, std::chrono::milliseconds(cfg.chain_request_timeout_ms +
+                                                      cfg.chain_registry_timeout_ms + 1000));
 }
 
 std::string env_or_empty(const char* name) {
@@ -71,6 +134,36 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
       return 1;
     }
   }
+  covenant::trust_roots roots;
+  if (!cfg.trust_roots_file.empty()) {
+    auto loaded = load_trust_roots(cfg.trust_roots_file);
+    if (auto* err = std::get_if<std::string>(&loaded)) {
+      std::cerr << *err << "\n";
+      return 1;
+    }
+    roots = std::get<covenant::trust_roots>(std::move(loaded));
+  }
+  auto chain = chain_config(cfg);
+  if (auto* err = std::get_if<std::string>(&chain)) {
+    std::cerr << *err << "\n";
+    return 1;
+  }
+  auto& chain_backend = std::get<std::optional<chain::backend_config>>(chain);
+  // A chain backs the engine's signer approval verifier (and its head the
+  // certificate expiry height); without one the node is the passive engine.
+  apps::approval_setup setup;
+  setup.roots = roots;
+  setup.require_trust_roots = cfg.require_approval_trust_roots;
+  setup.loopback = transport::is_loopback_address(cfg.listen_address);
+  setup.enable_self_v1 = cfg.enable_self_v1;
+  setup.verifier = chain_backend.has_value();
+  setup.eip712_chain_id = cfg.eip712_chain_id;
+  if (cfg.port != 0) {
+    if (auto err = apps::check_approval_setup(setup)) {
+      std::cerr << *err << "\n";
+      return 1;
+    }
+  }
   caf::actor_system system{cfg};
 
   actors::node_options options;
@@ -78,6 +171,9 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   options.sync = std::get<persistence::sync_mode>(sync);
   options.timeouts.submit_wait = std::chrono::milliseconds(cfg.submit_wait_ms);
   options.sessions.max_in_flight = cfg.sessions_max_in_flight;
+  options.chain = chain_backend;
+  options.eip712 = {cfg.eip712_chain_id, *salt};
+  apply_reader_settings(cfg, options);
   auto started = actors::start_node(system, options);
   if (auto* err = std::get_if<std::string>(&started)) {
     std::cerr << "cannot start covsignerd: " << *err << "\n";
@@ -85,6 +181,19 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   }
   auto& node = std::get<actors::running_node>(started);
   spdlog::info("{}", node.load_summary);
+  if (!chain_backend)
+    spdlog::info("chain: none (passive engine, no signer approval verifier)");
+  else if (chain_backend->backend == "fixture")
+    spdlog::warn("chain: fixture backend from [{}]: SIMULATED wallets and heights, for "
+                 "development only",
+                 chain_backend->fixture_file);
+  else
+    spdlog::info("chain: ethereum backend at [{}] Bridge=[{}] WalletRegistry=[{}]",
+                 chain_backend->rpc_url, chain_backend->bridge_address,
+                 chain_backend->wallet_registry_address);
+  if (cfg.port != 0)
+    for (const auto& warning : apps::approval_setup_warnings(setup))
+      spdlog::warn("{}", warning);
 
   transport::node_client client{system, node.node, node.published};
   // Request logs are written by a background thread: a worker only formats
@@ -106,10 +215,12 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   http.limits.submit = {cfg.rate_submit_per_minute, cfg.rate_submit_burst};
   http.limits.poll = {cfg.rate_poll_per_minute, cfg.rate_poll_burst};
   http.policy.validation.domain = {cfg.eip712_chain_id, *salt};
-  // No signer-approval verifier and no trust roots yet: requests carrying a
-  // signer approval certificate are refused, as the reference does without
-  // a verifier (reference §7.3).
-  http.policy.validation.verifier_configured = false;
+  http.policy.validation.roots = std::move(roots);
+  // With a chain the node verifies certificates (and requires them, as the
+  // reference does once a verifier exists); without one a certificate is
+  // refused as unverifiable (reference §5.2 step 12).
+  http.policy.validation.verifier_configured = setup.verifier;
+  http.chain_height = node.head_height;
   transport::http_server server{client, http};
   if (cfg.port != 0) {
     auto bound = server.start(cfg.port);
