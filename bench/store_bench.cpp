@@ -6,7 +6,12 @@
 // flatter every number.
 //
 //   store_bench [--dir=PATH] [--seconds=S] [--load-jobs=N] [--json=FILE] [--keep]
-// --keep leaves the data under --dir (e.g. to profile the load).
+//               [--only=creates|load] [--reuse-load]
+//               [--warm-only]
+// --keep leaves the data under --dir (e.g. to profile the load);
+// --only runs one half; --reuse-load loads an existing <dir>/load written by
+// an earlier --keep run instead of writing the files again; --warm-only does
+// not drop the page cache before the first load (for profiling).
 #include "covenant/job.hpp"
 #include "persistence/job_writer.hpp"
 #include "persistence/store_layout.hpp"
@@ -161,6 +166,40 @@ load_figures load_once(const fs::path& dir) {
   return f;
 }
 
+// Writes `n` job files (and their markers) under `load_dir` once, in group
+// mode with every create queued at once.
+void write_load_files(const fs::path& load_dir, std::size_t n) {
+  fs::remove_all(load_dir);
+  persistence::posix_file_system files;
+  auto layout = persistence::store_layout::for_data_dir(load_dir);
+  auto lock = persistence::store_lock::open(load_dir);
+  if (auto err = persistence::ensure_store_dirs(files, layout)) {
+    std::cerr << err->message << "\n";
+    std::exit(1);
+  }
+  persistence::job_writer writer{files, layout, persistence::sync_mode::group};
+  std::atomic<std::size_t> left{n};
+  std::atomic<bool> failed{false};
+  std::mutex m;
+  std::condition_variable cv;
+  for (std::size_t i = 0; i < n; ++i)
+    writer.submit({persistence::write_op::kind::create, sample_job(i), {}},
+                  [&](persistence::write_outcome o) {
+                    if (!o.ok)
+                      failed = true;
+                    if (--left == 0) {
+                      std::lock_guard<std::mutex> g{m};
+                      cv.notify_one();
+                    }
+                  });
+  std::unique_lock<std::mutex> lk{m};
+  cv.wait(lk, [&] { return left == 0; });
+  if (failed) {
+    std::cerr << "writing the load files failed\n";
+    std::exit(1);
+  }
+}
+
 bool drop_caches() {
   ::sync();
   std::ofstream out("/proc/sys/vm/drop_caches");
@@ -178,6 +217,7 @@ int main(int argc, char** argv) {
   std::size_t load_jobs = 100000;
   std::string json_path;
   bool keep = false;
+  bool run_creates = true, run_load = true, reuse_load = false, warm_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--dir=", 0) == 0)
@@ -190,8 +230,17 @@ int main(int argc, char** argv) {
       json_path = a.substr(7);
     else if (a == "--keep")
       keep = true;
+    else if (a == "--only=creates")
+      run_load = false;
+    else if (a == "--only=load")
+      run_creates = false;
+    else if (a == "--reuse-load")
+      reuse_load = true;
+    else if (a == "--warm-only")
+      warm_only = true;
     else {
-      std::cerr << "usage: store_bench [--dir=PATH] [--seconds=S] [--load-jobs=N] [--json=FILE] [--keep]\n";
+      std::cerr << "usage: store_bench [--dir=PATH] [--seconds=S] [--load-jobs=N] [--json=FILE] [--keep]\n"
+                   "                   [--only=creates|load] [--reuse-load] [--warm-only]\n";
       return 2;
     }
   }
@@ -202,65 +251,51 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "file system: " << type << " (" << base << ")\n\n";
-  std::cout << "durable creates/s   writers   group      per-job    ratio\n";
-  std::string json = "{\"fileSystem\":\"" + type + "\",\"creates\":[";
-  bool first = true;
-  for (int writers : {1, 16, 256}) {
-    double group = creates_per_second(base / "group", persistence::sync_mode::group, writers, seconds);
-    double per_job =
-      creates_per_second(base / "per-job", persistence::sync_mode::per_job, writers, seconds);
-    std::printf("                    %7d   %8.0f   %8.0f   %5.1fx\n", writers, group, per_job,
-                group / per_job);
-    std::fflush(stdout);
-    json += std::string(first ? "" : ",") + "{\"writers\":" + std::to_string(writers) +
-            ",\"group\":" + std::to_string(group) + ",\"perJob\":" + std::to_string(per_job) + "}";
-    first = false;
+  std::string json = "{\"fileSystem\":\"" + type + "\"";
+  if (run_creates) {
+    std::cout << "durable creates/s   writers   group      per-job    ratio\n";
+    json += ",\"creates\":[";
+    bool first = true;
+    for (int writers : {1, 16, 256}) {
+      double group = creates_per_second(base / "group", persistence::sync_mode::group, writers, seconds);
+      double per_job =
+        creates_per_second(base / "per-job", persistence::sync_mode::per_job, writers, seconds);
+      std::printf("                    %7d   %8.0f   %8.0f   %5.1fx\n", writers, group, per_job,
+                  group / per_job);
+      std::fflush(stdout);
+      json += std::string(first ? "" : ",") + "{\"writers\":" + std::to_string(writers) +
+              ",\"group\":" + std::to_string(group) + ",\"perJob\":" + std::to_string(per_job) + "}";
+      first = false;
+    }
+    json += "]";
   }
-  json += "]";
 
-  // Load: write N job files once (group mode, 256 writers' worth at a time).
-  auto load_dir = base / "load";
-  fs::remove_all(load_dir);
-  {
-    persistence::posix_file_system files;
-    auto layout = persistence::store_layout::for_data_dir(load_dir);
-    auto lock = persistence::store_lock::open(load_dir);
-    persistence::ensure_store_dirs(files, layout);
-    persistence::job_writer writer{files, layout, persistence::sync_mode::group};
-    std::atomic<std::size_t> left{load_jobs};
-    std::mutex m;
-    std::condition_variable cv;
-    for (std::size_t i = 0; i < load_jobs; ++i)
-      writer.submit({persistence::write_op::kind::create, sample_job(i), {}},
-                    [&](persistence::write_outcome) {
-                      if (--left == 0) {
-                        std::lock_guard<std::mutex> g{m};
-                        cv.notify_one();
-                      }
-                    });
-    std::unique_lock<std::mutex> lk{m};
-    cv.wait(lk, [&] { return left == 0; });
+  if (run_load) {
+    auto load_dir = base / "load";
+    if (!reuse_load || !fs::exists(load_dir / "covenant-signer-jobs"))
+      write_load_files(load_dir, load_jobs);
+    bool cold_ok = !warm_only && drop_caches();
+    auto cold = load_once(load_dir);
+    auto warm = load_once(load_dir);
+    std::printf("\nload of %zu job files (%.1f MiB on disk)\n", warm.jobs,
+                warm.bytes_on_disk / 1048576.0);
+    // The first load in the process is the one whose RSS growth counts (the
+    // second reuses memory the first freed).
+    std::printf("  cold%s: %.2f s, RSS growth %.1f MiB (%.2fx the files)\n",
+                cold_ok ? "" : " (could not drop caches; not cold)", cold.seconds,
+                cold.rss_growth_kib / 1024.0,
+                cold.rss_growth_kib * 1024.0 / static_cast<double>(warm.bytes_on_disk));
+    std::printf("  warm: %.2f s\n", warm.seconds);
+    json += ",\"load\":{\"jobs\":" + std::to_string(warm.jobs) +
+            ",\"bytes\":" + std::to_string(warm.bytes_on_disk) +
+            ",\"coldSeconds\":" + std::to_string(cold.seconds) + ",\"coldDropped\":" +
+            (cold_ok ? "true" : "false") + ",\"warmSeconds\":" + std::to_string(warm.seconds) +
+            ",\"rssGrowthKiB\":" + std::to_string(cold.rss_growth_kib) + "}";
   }
-  bool cold_ok = drop_caches();
-  auto cold = load_once(load_dir);
-  auto warm = load_once(load_dir);
-  std::printf("\nload of %zu job files (%.1f MiB on disk)\n", warm.jobs,
-              warm.bytes_on_disk / 1048576.0);
-  // The first load in the process is the one whose RSS growth counts (the
-  // second reuses memory the first freed).
-  std::printf("  cold%s: %.2f s, RSS growth %.1f MiB (%.2fx the files)\n",
-              cold_ok ? "" : " (could not drop caches; not cold)", cold.seconds,
-              cold.rss_growth_kib / 1024.0,
-              cold.rss_growth_kib * 1024.0 / static_cast<double>(warm.bytes_on_disk));
-  std::printf("  warm: %.2f s\n", warm.seconds);
-  json += ",\"load\":{\"jobs\":" + std::to_string(warm.jobs) +
-          ",\"bytes\":" + std::to_string(warm.bytes_on_disk) +
-          ",\"coldSeconds\":" + std::to_string(cold.seconds) + ",\"coldDropped\":" +
-          (cold_ok ? "true" : "false") + ",\"warmSeconds\":" + std::to_string(warm.seconds) +
-          ",\"rssGrowthKiB\":" + std::to_string(cold.rss_growth_kib) + "}}";
+  json += "}";
   if (!json_path.empty())
     std::ofstream(json_path) << json << "\n";
-  if (!keep)
+  if (!keep && !reuse_load)
     fs::remove_all(base);
   return 0;
 }

@@ -30,6 +30,14 @@ maybe_error close_checked(int& fd, const std::filesystem::path& p) {
   return std::nullopt;
 }
 
+dir_entry::kind kind_of(const struct stat& st) {
+  if (S_ISREG(st.st_mode))
+    return dir_entry::kind::regular;
+  if (S_ISDIR(st.st_mode))
+    return dir_entry::kind::directory;
+  return dir_entry::kind::other;
+}
+
 } // namespace
 
 std::variant<std::string, io_error> posix_file_system::read_file(const path& p) {
@@ -41,10 +49,16 @@ std::variant<std::string, io_error> posix_file_system::read_file(const path& p) 
     return make_io_error(errno, "stat", p.string());
   if (S_ISDIR(st.st_mode))
     return make_io_error(EISDIR, "read", p.string());
+  // Read straight into the result, sized from fstat (+1 to see EOF in the
+  // same call); a file that grows meanwhile is still read to its end.
   std::string out;
-  char buf[16384];
+  std::size_t capacity = st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 4096;
+  out.resize(capacity);
+  std::size_t used = 0;
   for (;;) {
-    ssize_t n = ::read(f.fd, buf, sizeof buf);
+    if (used == out.size())
+      out.resize(out.size() * 2);
+    ssize_t n = ::read(f.fd, out.data() + used, out.size() - used);
     if (n < 0) {
       if (errno == EINTR)
         continue;
@@ -52,8 +66,9 @@ std::variant<std::string, io_error> posix_file_system::read_file(const path& p) 
     }
     if (n == 0)
       break;
-    out.append(buf, static_cast<std::size_t>(n));
+    used += static_cast<std::size_t>(n);
   }
+  out.resize(used);
   return out;
 }
 
@@ -132,21 +147,38 @@ std::variant<std::vector<dir_entry>, io_error> posix_file_system::list_dir(const
         return make_io_error(errno, "list directory", dir.string());
       break;
     }
-    std::string name = e->d_name;
+    std::string_view name = e->d_name;
     if (name == "." || name == "..")
       continue;
-    dir_entry entry{name, dir_entry::kind::other};
-    // lstat: a symlink is "other", never followed.
-    struct stat st {};
-    if (::fstatat(::dirfd(d.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-      if (S_ISREG(st.st_mode))
+    dir_entry entry{std::string{name}, dir_entry::kind::other};
+    // The type readdir reports is lstat's (a symlink is DT_LNK, never
+    // followed); only file systems that do not report it cost a stat.
+    switch (e->d_type) {
+      case DT_REG:
         entry.type = dir_entry::kind::regular;
-      else if (S_ISDIR(st.st_mode))
+        break;
+      case DT_DIR:
         entry.type = dir_entry::kind::directory;
+        break;
+      case DT_UNKNOWN: {
+        struct stat st {};
+        if (::fstatat(::dirfd(d.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+          entry.type = kind_of(st);
+        break;
+      }
+      default:
+        break;
     }
     out.push_back(std::move(entry));
   }
   return out;
+}
+
+std::variant<dir_entry::kind, io_error> posix_file_system::entry_kind(const path& p) {
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) != 0)
+    return make_io_error(errno, "stat", p.string());
+  return kind_of(st);
 }
 
 maybe_error posix_file_system::remove(const path& p) {
@@ -168,11 +200,14 @@ std::variant<store_lock, io_error> posix_file_system::make_lock(const path& lock
 maybe_error ensure_dir_durable(file_system& fs, const std::filesystem::path& dir) {
   if (dir.empty())
     return std::nullopt;
-  auto listed = fs.list_dir(dir);
-  if (std::holds_alternative<std::vector<dir_entry>>(listed))
-    return std::nullopt;
-  if (std::get<io_error>(listed).code != ENOENT)
-    return std::get<io_error>(listed);
+  auto kind = fs.entry_kind(dir);
+  if (auto* k = std::get_if<dir_entry::kind>(&kind)) {
+    if (*k == dir_entry::kind::directory)
+      return std::nullopt;
+    return make_io_error(ENOTDIR, "not a directory:", dir.string());
+  }
+  if (std::get<io_error>(kind).code != ENOENT)
+    return std::get<io_error>(kind);
   auto parent = dir.parent_path();
   if (parent != dir) {
     if (auto err = ensure_dir_durable(fs, parent))

@@ -65,6 +65,11 @@ public:
   /// them (unspecified). Errors: ENOENT, ENOTDIR, EACCES, ...
   virtual std::variant<std::vector<dir_entry>, io_error> list_dir(const path& dir) = 0;
 
+  /// lstat(2) of `p`: what kind of entry it is (a symlink is `other`,
+  /// never followed). Errors: ENOENT when missing, EACCES, ... Cheap
+  /// existence checks use this, never a listing of a large directory.
+  virtual std::variant<dir_entry::kind, io_error> entry_kind(const path& p) = 0;
+
   /// unlink(2) of a file (not a directory). ENOENT when missing.
   virtual maybe_error remove(const path& p) = 0;
 
@@ -87,6 +92,7 @@ public:
   maybe_error rename_noreplace(const path& from, const path& to) override;
   maybe_error fsync_dir(const path& dir) override;
   std::variant<std::vector<dir_entry>, io_error> list_dir(const path& dir) override;
+  std::variant<dir_entry::kind, io_error> entry_kind(const path& p) override;
   maybe_error remove(const path& p) override;
   maybe_error make_dir(const path& p) override;
   std::variant<store_lock, io_error> make_lock(const path& lock_file) override;

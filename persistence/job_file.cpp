@@ -4,6 +4,7 @@
 #include "crypto/bytes.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <openssl/evp.h>
@@ -37,14 +38,24 @@ bool is_blank(std::string_view s) {
   return true;
 }
 
-// Parses `bytes` as one JSON document, classifying failures.
-std::variant<json::value, decode_error> parse_document(std::string_view bytes) {
+// Where one document's parsed values live: a stack buffer behind a
+// monotonic resource, so decoding a job file costs no heap allocation for
+// the JSON tree (the load decodes 100,000 of them). The values die with the
+// decode; only the copied-out strings survive.
+struct parse_scratch {
+  unsigned char buffer[16384];
+  json::monotonic_resource resource{buffer, sizeof buffer};
+  json::storage_ptr storage() { return json::storage_ptr{&resource}; }
+};
+
+// Parses `bytes` as one JSON document into `sp`, classifying failures.
+std::variant<json::value, decode_error> parse_document(std::string_view bytes, json::storage_ptr sp) {
   if (is_blank(bytes))
     return decode_error{decode_failure::empty, "file is empty"};
   json::parse_options options;
   options.max_depth = 256; // Go allows 10000; our records are shallow
   boost::system::error_code ec;
-  json::value v = json::parse(json::string_view{bytes.data(), bytes.size()}, ec, {}, options);
+  json::value v = json::parse(json::string_view{bytes.data(), bytes.size()}, ec, std::move(sp), options);
   if (!ec)
     return v;
   if (ec == json::error::incomplete)
@@ -56,9 +67,11 @@ decode_error wrong_type(std::string message) {
   return decode_error{decode_failure::wrong_type, std::move(message)};
 }
 
-// A whole document that must be one JSON object (every file we write is).
-std::variant<json::object, decode_error> parse_object_document(std::string_view bytes) {
-  auto parsed = parse_document(bytes);
+// A whole document that must be one JSON object (every file we write is),
+// parsed into `scratch` (which must outlive the object).
+std::variant<json::object, decode_error> parse_object_document(std::string_view bytes,
+                                                               parse_scratch& scratch) {
+  auto parsed = parse_document(bytes, scratch.storage());
   if (auto* err = std::get_if<decode_error>(&parsed))
     return *err;
   auto& v = std::get<json::value>(parsed);
@@ -187,7 +200,8 @@ std::string encode_job_file(const covenant::job& j) {
 }
 
 std::variant<covenant::job, decode_error> decode_job_file(std::string_view bytes) {
-  auto parsed = parse_object_document(bytes);
+  parse_scratch scratch;
+  auto parsed = parse_object_document(bytes, scratch);
   if (auto* err = std::get_if<decode_error>(&parsed))
     return *err;
   const json::object& o = std::get<json::object>(parsed);
@@ -219,14 +233,19 @@ std::variant<covenant::job, decode_error> decode_job_file(std::string_view bytes
   if (request == o.end() || !request->value().is_object())
     return wrong_type("field request is missing or not an object");
   j.request_json = covenant::canonical_json(request->value());
+  // The serialiser grows its string by doubling; a loaded store holds
+  // 100,000 of these, so give back the slack (up to half of each).
+  j.request_json.shrink_to_fit();
 
   auto handoff = o.find("handoff");
   if (handoff != o.end() && !handoff->value().is_null()) {
     if (!handoff->value().is_object())
       return wrong_type("field handoff is not an object");
     // Go omits an empty map too (omitempty), so {} decodes as "no handoff".
-    if (!handoff->value().get_object().empty())
+    if (!handoff->value().get_object().empty()) {
       j.handoff_json = covenant::canonical_json(handoff->value());
+      j.handoff_json.shrink_to_fit();
+    }
   }
   return j;
 }
@@ -266,7 +285,8 @@ std::string encode_route_marker(const route_marker& m) {
 }
 
 std::variant<route_marker, decode_error> decode_route_marker(std::string_view bytes) {
-  auto parsed = parse_object_document(bytes);
+  parse_scratch scratch;
+  auto parsed = parse_object_document(bytes, scratch);
   if (auto* err = std::get_if<decode_error>(&parsed))
     return *err;
   const json::object& o = std::get<json::object>(parsed);
@@ -298,7 +318,8 @@ std::string encode_tombstone(const tombstone& t) {
 }
 
 std::variant<tombstone, decode_error> decode_tombstone(std::string_view bytes) {
-  auto parsed = parse_object_document(bytes);
+  parse_scratch scratch;
+  auto parsed = parse_object_document(bytes, scratch);
   if (auto* err = std::get_if<decode_error>(&parsed))
     return *err;
   const json::object& o = std::get<json::object>(parsed);

@@ -3,11 +3,16 @@
 #include "persistence/timestamp.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <set>
 
 namespace covsigner::persistence {
 
 namespace {
+
+// The longest a group round waits for resubmitting writers (see run()):
+// small next to the round's own barriers (milliseconds each on a disk).
+constexpr std::chrono::microseconds group_commit_delay{1000};
 
 io_error rejected_after(const io_error& latched) {
   return io_error{latched.code, "store writes disabled after an earlier failure: " + latched.message};
@@ -164,8 +169,14 @@ std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout
       if (auto err = fs.sync_file_system(layout.jobs_dir()))
         latch(*err);
   };
+  auto fsync_dir = [&](const std::filesystem::path& dir) {
+    if (!latched)
+      if (auto err = fs.fsync_dir(dir))
+        latch(*err);
+  };
 
-  // 1. Everything under temporary names, unsynced.
+  // 1. Everything under temporary names, unsynced; one file-system sync
+  //    makes all of the contents durable (one barrier for 2N files).
   for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
     const write_op& op = ops[i];
     const auto& id = op.job.request_id;
@@ -194,13 +205,16 @@ std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout
   }
   sync();
 
-  // 2. Job files and tombstones into place.
+  // 2. Job files and tombstones into place; the directories that hold the
+  //    new names are fsynced (the contents already are durable).
+  bool jobs_renamed = false, tombstones_renamed = false;
   for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
     const write_op& op = ops[i];
     const auto& id = op.job.request_id;
     if (stage[i] == staged::tombstone) {
       if (auto err = fs.rename(temp_path_for(layout.tombstone_file(id)), layout.tombstone_file(id)))
         latch(*err);
+      tombstones_renamed = true;
     } else if (stage[i] == staged::job) {
       auto temp = temp_path_for(layout.job_file(id));
       auto err = op.type == write_op::kind::create ? fs.rename_noreplace(temp, layout.job_file(id))
@@ -215,25 +229,37 @@ std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout
         fs.remove(temp_path_for(layout.marker_file(id)));
       } else if (err) {
         latch(*err);
+      } else {
+        jobs_renamed = true;
       }
     }
   }
-  sync();
+  if (jobs_renamed)
+    fsync_dir(layout.jobs_dir());
+  if (tombstones_renamed)
+    fsync_dir(layout.tombstones_dir());
 
-  // 3. Markers after their job files; removals after their tombstones.
+  // 3. Markers after their job files are durable; removals after their
+  //    tombstones are; then the directories that changed.
+  bool routes_changed = false, jobs_changed = false;
   for (std::size_t i = 0; i < ops.size() && !latched; ++i) {
     const write_op& op = ops[i];
     const auto& id = op.job.request_id;
     if (stage[i] == staged::job && op.type == write_op::kind::create) {
       if (auto err = fs.rename(temp_path_for(layout.marker_file(id)), layout.marker_file(id)))
         latch(*err);
+      routes_changed = true;
     } else if (stage[i] == staged::tombstone) {
       for (const auto& p : {layout.job_file(id), layout.marker_file(id)})
         if (auto err = fs.remove(p); err && err->code != ENOENT)
           latch(*err);
+      jobs_changed = routes_changed = true;
     }
   }
-  sync();
+  if (jobs_changed)
+    fsync_dir(layout.jobs_dir());
+  if (routes_changed)
+    fsync_dir(layout.routes_dir());
 
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (stage[i] == staged::none)
@@ -291,6 +317,16 @@ void job_writer::run() {
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty())
         return; // stopping and drained
+      if (mode_ == sync_mode::group && !stopping_ && queue_.size() < last_round_ops_ / 2) {
+        // The writers the last round just answered are resubmitting; a
+        // round that starts now would carry a few of them and make the rest
+        // wait a whole round (rounds alternate small and large). Wait a
+        // little for them (the commit_delay of databases): bounded, and it
+        // delays only writes, never an acknowledgement of durable ones.
+        auto until = std::chrono::steady_clock::now() + group_commit_delay;
+        wake_.wait_until(lock, until,
+                         [&] { return stopping_ || queue_.size() >= last_round_ops_ / 2; });
+      }
       // Group commit: everything that queued while the previous round was
       // syncing goes into this round, up to a second op on the same job
       // (which must see the first one's result; it starts the next round).
@@ -313,6 +349,7 @@ void job_writer::run() {
       std::lock_guard lock{mutex_};
       failure_ = latched;
       ++rounds_;
+      last_round_ops_ = batch.size();
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
       if (batch[i].done)

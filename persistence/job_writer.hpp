@@ -30,7 +30,9 @@
 namespace covsigner::persistence {
 
 enum class sync_mode {
-  group,   // all ops queued while a round syncs share the next round (run_batched_round)
+  group,   // all ops queued while a round syncs share the next round (run_batched_round);
+           // a round that would start much smaller than the last one waits
+           // briefly for the writers that are about to resubmit
   per_job, // one op per round, one fsync per file (the reference's write-at-a-time)
 };
 
@@ -65,16 +67,21 @@ std::vector<write_outcome> run_write_round(file_system& fs, const store_layout& 
                                            std::optional<io_error>& latched);
 
 /// Group commit's round: the effects of run_write_round, made durable with
-/// three file-system syncs whatever the number of ops (one fsync per file
-/// made a round of N creates cost 2N+2 fsyncs):
+/// one file-system sync and at most four directory fsyncs whatever the
+/// number of ops (one fsync per file made a round of N creates cost 2N+2
+/// fsyncs):
 ///   1. every job file, route marker and tombstone is written under its
-///      temporary name, unsynced; sync;
+///      temporary name, unsynced; one sync_file_system makes all of those
+///      contents (and the temporary names) durable;
 ///   2. job files and tombstones are renamed into place (creates with
-///      RENAME_NOREPLACE: EEXIST rejects that op alone); sync;
+///      RENAME_NOREPLACE: EEXIST rejects that op alone); fsync of the jobs
+///      dir (and of tombstones/ when a prune is in the round);
 ///   3. markers of the creates are renamed into place, pruned job files and
-///      markers removed; sync.
-/// So a marker never becomes durable before its job file, and nothing is
-/// acknowledged before the last sync. Latching is as in run_write_round.
+///      markers removed; fsync of routes/ (and of the jobs dir after a
+///      removal).
+/// So a marker never becomes durable before its job file, a removal never
+/// before its tombstone, and nothing is acknowledged before the last
+/// barrier. Latching is as in run_write_round.
 /// Precondition: no two ops name the same request id (job_writer splits
 /// its rounds so).
 std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout& layout,
@@ -126,6 +133,7 @@ private:
   bool stopping_ = false;
   std::optional<io_error> failure_;
   std::size_t rounds_ = 0;
+  std::size_t last_round_ops_ = 0;
   std::thread thread_;
 };
 

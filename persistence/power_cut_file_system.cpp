@@ -307,6 +307,15 @@ std::variant<std::vector<dir_entry>, io_error> power_cut_file_system::list_dir(c
   return posix_file_system{}.list_dir(dir);
 }
 
+std::variant<dir_entry::kind, io_error> power_cut_file_system::entry_kind(const path& p) {
+  {
+    std::lock_guard lock{mutex_};
+    if (auto err = gate(p, false))
+      return *err;
+  }
+  return posix_file_system{}.entry_kind(p);
+}
+
 maybe_error power_cut_file_system::remove(const path& p) {
   before_mutation();
   std::lock_guard lock{mutex_};

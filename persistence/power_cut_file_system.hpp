@@ -60,6 +60,7 @@ public:
   maybe_error rename_noreplace(const path& from, const path& to) override;
   maybe_error fsync_dir(const path& dir) override;
   std::variant<std::vector<dir_entry>, io_error> list_dir(const path& dir) override;
+  std::variant<dir_entry::kind, io_error> entry_kind(const path& p) override;
   maybe_error remove(const path& p) override;
   maybe_error make_dir(const path& p) override;
   std::variant<store_lock, io_error> make_lock(const path& lock_file) override;

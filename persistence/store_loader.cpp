@@ -1,6 +1,7 @@
 #include "persistence/store_loader.hpp"
 
 #include "covenant/canonical_json.hpp"
+#include "persistence/parallel_pass.hpp"
 #include "persistence/quarantine.hpp"
 #include "persistence/timestamp.hpp"
 
@@ -8,6 +9,7 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <set>
+#include <unordered_map>
 
 namespace covsigner::persistence {
 
@@ -22,6 +24,21 @@ std::string strip_suffix(std::string_view name, std::string_view suffix) {
   return std::string{name.substr(0, name.size() - suffix.size())};
 }
 
+// What the parallel pass learned about one job file: everything the rules
+// need, computed without touching shared state, so the rules themselves can
+// run in sorted-name order on one thread.
+struct job_read {
+  std::optional<std::string> unreadable;     // why, when it could not be read
+  std::optional<decode_error> decode_failed; // when it is not a job
+  std::optional<covenant::job> job;          // when it is
+  std::optional<std::string> recovered_key;  // readable-prefix key, when not a job
+  std::string checksum;                      // SHA-256 of the bytes, when no valid marker vouches for it
+};
+
+// Files handled per parallel pass: bounds the decoded-but-not-yet-applied
+// results held at once.
+constexpr std::size_t load_chunk = 4096;
+
 template <class T>
 std::vector<dir_entry> sorted(std::vector<T> entries) {
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
@@ -31,7 +48,7 @@ std::vector<dir_entry> sorted(std::vector<T> entries) {
 // A route marker file found in routes/.
 struct marker_entry {
   std::filesystem::path file;
-  std::string bytes;
+  std::string bytes;                  // kept only when damaged (prefix recovery)
   std::optional<route_marker> marker; // nullopt = unreadable or damaged
   std::string problem;                // why, when damaged
   bool used = false;                  // consumed by its job file
@@ -180,34 +197,43 @@ private:
     auto listed = fs_.list_dir(dir);
     if (auto* err = std::get_if<io_error>(&listed))
       return *err;
-    for (const auto& e : sorted(std::get<std::vector<dir_entry>>(listed))) {
+    std::vector<dir_entry> names;
+    for (auto& e : sorted(std::move(std::get<std::vector<dir_entry>>(listed)))) {
       if (is_temp_name(e.name)) {
         if (auto err = remove_temp(dir / e.name))
           return err;
         continue;
       }
-      if (!e.name.ends_with(".route"))
-        continue;
-      marker_entry m;
+      if (e.name.ends_with(".route"))
+        names.push_back(std::move(e));
+    }
+    // Read and decode in parallel (no shared state), then index.
+    std::vector<marker_entry> entries(names.size());
+    parallel_for_index(names.size(), load_pass_threads(), [&](std::size_t i) {
+      const dir_entry& e = names[i];
+      marker_entry& m = entries[i];
       m.file = dir / e.name;
       auto bytes = e.type == dir_entry::kind::regular
                      ? fs_.read_file(m.file)
                      : std::variant<std::string, io_error>{io_error{EINVAL, "not a regular file"}};
       if (auto* err = std::get_if<io_error>(&bytes)) {
         m.problem = "unreadable: " + err->message;
-      } else {
-        m.bytes = std::move(std::get<std::string>(bytes));
-        auto decoded = decode_route_marker(m.bytes);
-        std::string stem = strip_suffix(e.name, ".route");
-        if (auto* d = std::get_if<decode_error>(&decoded))
-          m.problem = std::string{to_string(d->kind)} + ": " + d->message;
-        else if (std::get<route_marker>(decoded).request_id != stem)
-          m.problem = "marker names request id " + std::get<route_marker>(decoded).request_id;
-        else
-          m.marker = std::get<route_marker>(decoded);
+        return;
       }
-      markers_.emplace(strip_suffix(e.name, ".route"), std::move(m));
-    }
+      auto decoded = decode_route_marker(std::get<std::string>(bytes));
+      std::string_view stem = std::string_view{e.name}.substr(0, e.name.size() - 6);
+      if (auto* d = std::get_if<decode_error>(&decoded))
+        m.problem = std::string{to_string(d->kind)} + ": " + d->message;
+      else if (std::get<route_marker>(decoded).request_id != stem)
+        m.problem = "marker names request id " + std::get<route_marker>(decoded).request_id;
+      else
+        m.marker = std::move(std::get<route_marker>(decoded));
+      if (!m.marker)
+        m.bytes = std::move(std::get<std::string>(bytes));
+    });
+    markers_.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i)
+      markers_.emplace(strip_suffix(names[i].name, ".route"), std::move(entries[i]));
     return std::nullopt;
   }
 
@@ -263,7 +289,8 @@ private:
     auto listed = fs_.list_dir(dir);
     if (auto* err = std::get_if<io_error>(&listed))
       return *err;
-    for (const auto& e : sorted(std::get<std::vector<dir_entry>>(listed))) {
+    std::vector<dir_entry> names;
+    for (auto& e : sorted(std::move(std::get<std::vector<dir_entry>>(listed)))) {
       if (is_temp_name(e.name)) {
         if (e.type == dir_entry::kind::regular) {
           if (auto err = remove_temp(dir / e.name))
@@ -273,13 +300,52 @@ private:
       }
       if (!e.name.ends_with(".json"))
         continue; // .lock, our sub-directories, foreign files (as Go does)
-      if (auto err = load_job_file(dir / e.name, e))
-        return err;
+      names.push_back(std::move(e));
+    }
+    // Chunks: read and decode a chunk in parallel, then apply the rules to
+    // it in name order on this thread (the only one that changes anything).
+    std::vector<job_read> reads;
+    for (std::size_t begin = 0; begin < names.size(); begin += load_chunk) {
+      std::size_t n = std::min(load_chunk, names.size() - begin);
+      reads.assign(n, job_read{});
+      parallel_for_index(n, load_pass_threads(),
+                         [&](std::size_t i) { read_job_file(dir, names[begin + i], reads[i]); });
+      for (std::size_t i = 0; i < n; ++i) {
+        const dir_entry& e = names[begin + i];
+        if (auto err = load_job_file(dir / e.name, e, reads[i]))
+          return err;
+      }
     }
     return std::nullopt;
   }
 
-  maybe_error load_job_file(const std::filesystem::path& p, const dir_entry& e) {
+  // The parallel part of a job file's load: read, decode, and whatever
+  // derived value the rules may need. Reads markers_ only (no writer runs
+  // during the pass).
+  void read_job_file(const std::filesystem::path& dir, const dir_entry& e, job_read& r) const {
+    if (e.type != dir_entry::kind::regular) {
+      r.unreadable = "not a regular file";
+      return;
+    }
+    auto read = fs_.read_file(dir / e.name);
+    if (auto* err = std::get_if<io_error>(&read)) {
+      r.unreadable = err->message;
+      return;
+    }
+    const std::string& bytes = std::get<std::string>(read);
+    auto decoded = decode_job_file(bytes);
+    if (auto* d = std::get_if<decode_error>(&decoded)) {
+      r.decode_failed = std::move(*d);
+      r.recovered_key = recover_route_key(bytes);
+      return;
+    }
+    r.job = std::move(std::get<covenant::job>(decoded));
+    auto m = markers_.find(strip_suffix(e.name, ".json"));
+    if (m == markers_.end() || !m->second.marker)
+      r.checksum = sha256_hex(bytes); // a marker will be backfilled from it
+  }
+
+  maybe_error load_job_file(const std::filesystem::path& p, const dir_entry& e, job_read& read) {
     std::string stem = strip_suffix(e.name, ".json");
     auto m = markers_.find(stem);
     marker_entry* entry = m != markers_.end() ? &m->second : nullptr;
@@ -287,51 +353,42 @@ private:
 
     reason_record r;
     r.poisons = true;
-    std::optional<std::string> bytes;
-    std::optional<covenant::job> job;
-    if (e.type != dir_entry::kind::regular) {
+    std::optional<covenant::job>& job = read.job;
+    if (read.unreadable) {
       r.reason = quarantine_reason::unreadable;
-      r.detail = "not a regular file";
-    } else if (auto read = fs_.read_file(p); std::holds_alternative<io_error>(read)) {
-      r.reason = quarantine_reason::unreadable;
-      r.detail = std::get<io_error>(read).message;
+      r.detail = *read.unreadable;
+    } else if (read.decode_failed) {
+      r.reason = std::string{to_string(read.decode_failed->kind)};
+      r.detail = read.decode_failed->message;
+    } else if (job->request_id != stem) {
+      r.reason = quarantine_reason::name_mismatch;
+      r.detail = "file holds request id " + job->request_id;
+    } else if (marker && (marker->route_key() != job->route_key() ||
+                          marker->request_digest != job->request_digest)) {
+      r.reason = quarantine_reason::marker_mismatch;
+      r.detail = "marker says " + marker->route_key() + " " + marker->request_digest + ", file says " +
+                 job->route_key() + " " + job->request_digest;
     } else {
-      bytes = std::move(std::get<std::string>(read));
-      auto decoded = decode_job_file(*bytes);
-      if (auto* d = std::get_if<decode_error>(&decoded)) {
-        r.reason = std::string{to_string(d->kind)};
-        r.detail = d->message;
-      } else {
-        job = std::move(std::get<covenant::job>(decoded));
-        if (job->request_id != stem) {
-          r.reason = quarantine_reason::name_mismatch;
-          r.detail = "file holds request id " + job->request_id;
-        } else if (marker && (marker->route_key() != job->route_key() ||
-                              marker->request_digest != job->request_digest)) {
-          r.reason = quarantine_reason::marker_mismatch;
-          r.detail = "marker says " + marker->route_key() + " " + marker->request_digest + ", file says " +
-                     job->route_key() + " " + job->request_digest;
-        } else {
-          auto t = tombstones_.find(stem);
-          if (t != tombstones_.end())
-            return complete_prune(p, entry);
-          if (entry && !marker) {
-            // A damaged marker beside a valid job file: the file attributes
-            // itself; keep the marker as evidence and backfill a new one.
-            reason_record mr{{}, std::string{quarantine_reason::damaged_marker}, entry->problem, {}, false, false, {}};
-            if (auto err = quarantine(entry->file, nullptr, mr))
-              return err;
-            entry->used = true;
-            entry = nullptr;
-          }
-          if (entry)
-            entry->used = true;
-          // Here `entry` is set only when its marker is valid.
-          candidates_[job->route_key()].push_back(
-            candidate{std::move(*job), entry ? std::string{} : sha256_hex(*bytes), p, entry});
-          return std::nullopt;
-        }
+      auto t = tombstones_.find(stem);
+      if (t != tombstones_.end())
+        return complete_prune(p, entry);
+      if (entry && !marker) {
+        // A damaged marker beside a valid job file: the file attributes
+        // itself; keep the marker as evidence and backfill a new one.
+        reason_record mr{{}, std::string{quarantine_reason::damaged_marker}, entry->problem, {}, false, false, {}};
+        if (auto err = quarantine(entry->file, nullptr, mr))
+          return err;
+        entry->used = true;
+        entry = nullptr;
       }
+      if (entry)
+        entry->used = true;
+      // Here `entry` is set only when its marker is valid; otherwise the
+      // pass computed the checksum the backfilled marker needs.
+      auto key = job->route_key();
+      candidates_[std::move(key)].push_back(
+        candidate{std::move(*job), entry ? std::string{} : std::move(read.checksum), p, entry});
+      return std::nullopt;
     }
     // The file is quarantined; find every key it may stand for.
     if (marker)
@@ -339,9 +396,8 @@ private:
     if (job) {
       if (!marker || marker->route_key() != job->route_key())
         r.route_keys.push_back(job->route_key());
-    } else if (!marker && bytes) {
-      if (auto key = recover_route_key(*bytes))
-        r.route_keys.push_back(*key);
+    } else if (!marker && read.recovered_key) {
+      r.route_keys.push_back(*read.recovered_key);
     }
     std::filesystem::path marker_file;
     if (entry) {
@@ -366,6 +422,7 @@ private:
   }
 
   maybe_error resolve_duplicates() {
+    winners_.reserve(candidates_.size());
     for (auto& [key, group] : candidates_) {
       std::size_t best = 0;
       for (std::size_t i = 1; i < group.size(); ++i)
@@ -392,7 +449,15 @@ private:
   }
 
   maybe_error orphan_markers() {
-    for (auto& [stem, entry] : markers_) {
+    // Name order, so quarantine names do not depend on hashing.
+    std::vector<std::pair<const std::string*, marker_entry*>> unused;
+    for (auto& [stem, entry] : markers_)
+      if (!entry.used)
+        unused.emplace_back(&stem, &entry);
+    std::sort(unused.begin(), unused.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    for (auto [stem_ptr, entry_ptr] : unused) {
+      const std::string& stem = *stem_ptr;
+      marker_entry& entry = *entry_ptr;
       if (entry.used)
         continue;
       if (tombstones_.count(stem)) {
@@ -464,6 +529,7 @@ private:
       if (auto err = fs_.fsync_dir(layout_.routes_dir()))
         return err;
     }
+    out_.jobs.reserve(winners_.size());
     for (auto& w : winners_)
       out_.jobs.push_back(std::move(w.job));
     std::sort(out_.jobs.begin(), out_.jobs.end(),
@@ -502,7 +568,9 @@ private:
   std::string now_;
   loaded_store out_;
   std::set<std::string> quarantine_names_;
-  std::map<std::string, marker_entry> markers_;     // by request id
+  // By request id; hashed (100,000 lookups of ids sharing long prefixes),
+  // so every pass over it sorts first.
+  std::unordered_map<std::string, marker_entry> markers_;
   std::map<std::string, tombstone> tombstones_;     // by request id
   std::map<std::string, std::vector<candidate>> candidates_; // by route key
   std::vector<candidate> winners_;
