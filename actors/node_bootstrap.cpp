@@ -4,6 +4,7 @@
 #include "actors/job_store.hpp"
 #include "actors/registry_reader.hpp"
 #include "actors/route_registry.hpp"
+#include "persistence/audit_log.hpp"
 #include "persistence/store_loader.hpp"
 
 #include <caf/all.hpp>
@@ -23,6 +24,15 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
     sources = chain::make_chain_sources(*options.chain, error);
     if (!sources)
       return "chain configuration: " + error;
+  }
+  std::optional<crypto::private_key> signer_key;
+  if (options.signer.backend == "local_key") {
+    auto key = load_local_key(options.signer.key_file, options.signer.make_undumpable);
+    if (auto* err = std::get_if<std::string>(&key))
+      return "signer: " + *err;
+    signer_key = std::get<crypto::private_key>(key);
+  } else if (options.signer.backend != "none" && !options.signer.backend.empty()) {
+    return "signer: unknown backend \"" + options.signer.backend + "\" (none | local_key)";
   }
   auto fs = std::make_unique<persistence::posix_file_system>();
   auto layout = persistence::store_layout::for_data_dir(options.data_dir);
@@ -63,7 +73,6 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
   running.store = caf::actor_cast<job_store_actor>(impl);
   running.registry = system.spawn(route_registry, running.store, std::move(seed),
                                   options.timeouts.store, published);
-  running.supervisor = system.spawn(session_supervisor, running.store, options.sessions);
   if (sources) {
     running.registry_reader =
       spawn_registry_reader(system, sources->registry, options.registry, options.reader_restarts);
@@ -78,6 +87,21 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
       spawn_bitcoin_reader(system, sources->bitcoin, options.bitcoin, options.reader_restarts);
     running.chain_faults = sources->faults;
   }
+  // Sessions get the readers, the signer and the audit log.
+  auto sessions = options.sessions;
+  if (signer_key) {
+    auto handle = spawn_local_key_signer(system, *signer_key);
+    running.signer = handle.actor;
+    sessions.tbtc.signer = std::move(handle);
+    sessions.engine = engine_kind::tbtc;
+  }
+  if (!sessions.tbtc.bitcoin_reader)
+    sessions.tbtc.bitcoin_reader = running.bitcoin_reader;
+  if (!sessions.tbtc.bridge_reader)
+    sessions.tbtc.bridge_reader = running.bridge_reader;
+  if (sessions.tbtc.audit_log.empty())
+    sessions.tbtc.audit_log = persistence::audit_log_path(options.data_dir);
+  running.supervisor = system.spawn(session_supervisor, running.store, std::move(sessions));
   running.node = system.spawn(node, running.store, running.registry, running.supervisor,
                               options.timeouts,
                               node_chain_readers{running.bridge_reader, running.chain_head,
@@ -101,7 +125,8 @@ void stop_node(caf::actor_system& system, running_node& node, std::chrono::milli
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  for (auto addr : {node.node.address(), node.supervisor.address(), node.registry.address(),
+  for (auto addr : {node.node.address(), node.supervisor.address(), node.signer.address(),
+                    node.registry.address(),
                     node.bridge_reader.address(), node.registry_reader.address(),
                     node.chain_head.address(), node.bitcoin_reader.address()})
     if (auto handle = caf::actor_cast<caf::actor>(addr))

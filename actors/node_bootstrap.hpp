@@ -20,11 +20,28 @@
 
 namespace covsigner::actors {
 
+/// The signer backend (DESIGN.md "Options": --signer.backend,
+/// --signer.key-file).
+struct signer_options {
+  /// "none": no signer (the passive engine needs none); "local_key": a
+  /// secp256k1 key read from `key_file` (mode 0600), which also selects the
+  /// tbtc engine for sessions.
+  std::string backend = "none";
+  std::filesystem::path key_file;
+  /// local_key: mark the process not dumpable before reading the key.
+  bool make_undumpable = true;
+};
+
 struct node_options {
   std::filesystem::path data_dir;
   persistence::sync_mode sync = persistence::sync_mode::group;
   node_timeouts timeouts;
+  /// Sessions; `sessions.tbtc` carries the engine settings (fraud-defense
+  /// gate, minimum confirmations, timeouts). The node fills in the readers,
+  /// the audit log (<data_dir>/covenant-signer-audit.log) and, for a
+  /// local_key backend, the signer.
   session_settings sessions;
+  signer_options signer;
   /// The chain sources; none = a node without chain readers (the passive
   /// engine needs none).
   std::optional<chain::backend_config> chain;
@@ -42,6 +59,7 @@ struct running_node {
   messages::job_store_actor store;
   messages::route_registry_actor registry;
   messages::session_supervisor_actor supervisor;
+  messages::signer_actor signer; // the local_key signer; null without one
   messages::registry_reader_actor registry_reader; // null without a chain
   messages::bridge_reader_actor bridge_reader;     // null without a chain
   messages::chain_head_actor chain_head;           // null without a chain

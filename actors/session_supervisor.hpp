@@ -1,6 +1,12 @@
 // session_supervisor: starts at most one signing_session per job, bounds the
-// sessions in flight, monitors them, and answers each start request with the
-// session's settled snapshot.
+// sessions in flight (the queue beyond is bounded by nothing but memory and
+// visible in supervisor_status), monitors them, and answers each start
+// request with the session's settled snapshot.
+//
+// A session that dies, or does not settle within session_timeout, is
+// killed; if its job is then in SIGNING (a signature may exist), the
+// supervisor fails it: FAILED / PROVIDER_FAILED "interrupted; may have been
+// signed". Such a job is terminal and never signed again.
 #pragma once
 
 #include "actors/signing_session.hpp"
@@ -18,6 +24,8 @@ struct session_settings {
   std::size_t max_in_flight = 64;
   std::chrono::milliseconds store_timeout{30000};
   std::chrono::milliseconds session_timeout{std::chrono::minutes(5)};
+  /// The tbtc engine's wiring (ignored by the passive engine).
+  tbtc_engine_wiring tbtc;
 };
 
 struct session_supervisor_state {
@@ -27,6 +35,7 @@ struct session_supervisor_state {
   struct running {
     messages::signing_session_actor session;
     std::vector<caf::typed_response_promise<messages::job_snapshot>> waiters;
+    bool settling = false; // the end of this session is being handled
   };
   messages::job_store_actor store;
   session_settings settings;
@@ -38,6 +47,8 @@ struct session_supervisor_state {
   static inline const char* name = "session_supervisor";
 };
 
+/// Sessions monitor the supervisor: stopping it stops them (a job left in
+/// SIGNING is failed as interrupted by the next load).
 messages::session_supervisor_actor::behavior_type session_supervisor(
   messages::session_supervisor_actor::stateful_pointer<session_supervisor_state> self,
   messages::job_store_actor store, session_settings settings);

@@ -1,48 +1,225 @@
 #include "actors/signing_session.hpp"
 
+#include "persistence/audit_log.hpp"
+#include "persistence/timestamp.hpp"
+
 #include <caf/all.hpp>
+
+#include <memory>
 
 namespace covsigner::actors {
 
 using namespace messages;
 
+namespace {
+
+using self_ptr = signing_session_actor::stateful_pointer<signing_session_state>;
+using promise_type = caf::typed_response_promise<job_snapshot>;
+
+// The session's work on one job, shared by the continuations of its
+// requests (all run on the session's own thread, one at a time).
+struct tbtc_run {
+  session_config config;
+  promise_type promise;
+  covenant::spend_preparation prep;
+  covenant::active_utxo utxo;
+  covenant::planned_spend spend;
+};
+using run_ptr = std::shared_ptr<tbtc_run>;
+
+// Answers the run request and ends the session.
+void settle(self_ptr self, promise_type& promise, const job_snapshot& snapshot) {
+  promise.deliver(snapshot);
+  self->quit();
+}
+
+void settle_error(self_ptr self, promise_type& promise, caf::error err) {
+  promise.deliver(err);
+  self->quit(std::move(err));
+}
+
+// Applies `t` at the session's revision and settles with the durable result.
+void apply(self_ptr self, promise_type promise, covenant::job_transition t,
+           std::chrono::milliseconds store_timeout) {
+  auto& st = self->state;
+  transition_request req{st.snapshot.job.request_id, st.snapshot.revision, std::move(t)};
+  self->request(st.store, store_timeout, std::move(req))
+    .then(
+      [self, promise](store_result& r) mutable {
+        // ok, stale and terminal all carry the durable current state;
+        // rejected/refused leave the last durable state this session knows.
+        if (r.code == store_code::ok || r.code == store_code::stale ||
+            r.code == store_code::terminal)
+          self->state.snapshot = r.snapshot;
+        settle(self, promise, self->state.snapshot);
+      },
+      [self, promise](caf::error& err) mutable { settle_error(self, promise, err); });
+}
+
+void apply(self_ptr self, const run_ptr& run, covenant::job_transition t) {
+  apply(self, run->promise, std::move(t), run->config.store_timeout);
+}
+
+void ask_signer(self_ptr self, run_ptr run) {
+  const auto& signer = *run->config.tbtc.signer;
+  signature_request req{run->prep.request_id, crypto::to_0x_hex(run->prep.wallet_public_key_hash),
+                        crypto::to_0x_hex(run->spend.sighash)};
+  self->request(signer.actor, run->config.tbtc.signer_timeout, std::move(req))
+    .then(
+      [self, run](signature_reply& reply) {
+        if (!reply.ok) {
+          apply(self, run, covenant::signing_failed(reply.cause));
+          return;
+        }
+        apply(self, run,
+              covenant::finish_spend(run->prep, run->utxo, run->spend, reply.der_signature));
+      },
+      [self, run](caf::error& err) {
+        apply(self, run,
+              covenant::signing_failed("the signer did not answer: " + self->system().render(err)));
+      });
+}
+
+// SIGNING is durable: record the signature about to be made, then ask.
+void audit_then_sign(self_ptr self, run_ptr run) {
+  persistence::audit_entry entry{persistence::now_rfc3339nano(), run->prep.request_id,
+                                 crypto::to_0x_hex(run->spend.sighash), run->spend.txid_display};
+  // Blocking append + fsync: this session runs on its own thread (detached).
+  if (auto err = persistence::append_audit_entry(run->config.tbtc.audit_log, entry)) {
+    apply(self, run, covenant::signing_failed("cannot write the audit log: " + err->message));
+    return;
+  }
+  ask_signer(self, std::move(run));
+}
+
+// Moves the job to SIGNING at the revision the session started from. Only
+// an acknowledged write lets the signer be asked: a stale or terminal job
+// was taken over by someone else, and a failed or unanswered write leaves
+// it unknown whether SIGNING is on disk, so nothing is signed.
+void persist_signing(self_ptr self, run_ptr run) {
+  auto& st = self->state;
+  covenant::job_transition t;
+  t.state = covenant::job_state::signing;
+  t.detail = std::string{covenant::signing_detail};
+  transition_request req{st.snapshot.job.request_id, st.snapshot.revision, std::move(t)};
+  self->request(st.store, run->config.store_timeout, std::move(req))
+    .then(
+      [self, run](store_result& r) {
+        if (r.code != store_code::ok) {
+          if (r.code == store_code::stale || r.code == store_code::terminal)
+            self->state.snapshot = r.snapshot;
+          settle(self, run->promise, self->state.snapshot);
+          return;
+        }
+        self->state.snapshot = r.snapshot;
+        if (run->config.tbtc.audit_log.empty()) {
+          apply(self, run, covenant::signing_failed("no audit log is configured"));
+          return;
+        }
+        audit_then_sign(self, run);
+      },
+      [self, run](caf::error& err) { settle_error(self, run->promise, err); });
+}
+
+void on_outpoint(self_ptr self, run_ptr run, const covenant::outpoint_lookup& lookup) {
+  auto utxo = covenant::resolve_active_outpoint(run->prep, lookup, run->config.tbtc.settings);
+  if (auto* t = std::get_if<covenant::job_transition>(&utxo)) {
+    apply(self, run, std::move(*t));
+    return;
+  }
+  run->utxo = std::move(std::get<covenant::active_utxo>(utxo));
+  auto spend = covenant::plan_spend(run->prep, run->utxo);
+  if (auto* t = std::get_if<covenant::job_transition>(&spend)) {
+    apply(self, run, std::move(*t));
+    return;
+  }
+  run->spend = std::move(std::get<covenant::planned_spend>(spend));
+  persist_signing(self, std::move(run));
+}
+
+void run_tbtc(self_ptr self, run_ptr run) {
+  auto& st = self->state;
+  const auto& wiring = run->config.tbtc;
+  std::optional<std::span<const std::uint8_t>> signer_key;
+  if (wiring.signer)
+    signer_key = std::span<const std::uint8_t>(wiring.signer->public_key);
+  auto prep = covenant::prepare_spend(st.snapshot.job, wiring.settings, signer_key);
+  if (auto* t = std::get_if<covenant::job_transition>(&prep)) {
+    apply(self, run, std::move(*t));
+    return;
+  }
+  run->prep = std::move(std::get<covenant::spend_preparation>(prep));
+  if (!wiring.bitcoin_reader) {
+    covenant::outpoint_lookup none;
+    none.cause = "no Bitcoin reader is configured";
+    on_outpoint(self, std::move(run), none);
+    return;
+  }
+  self->request(wiring.bitcoin_reader, wiring.chain_timeout, outpoint_atom::value,
+                run->prep.active_txid_display)
+    .then(
+      [self, run](outpoint_reply& reply) {
+        covenant::outpoint_lookup lookup;
+        switch (reply.code) {
+          case chain_code::ok:
+            lookup.result = covenant::outpoint_lookup::outcome::found;
+            break;
+          case chain_code::not_found:
+            lookup.result = covenant::outpoint_lookup::outcome::not_found;
+            break;
+          case chain_code::unavailable:
+            lookup.result = covenant::outpoint_lookup::outcome::unavailable;
+            break;
+        }
+        lookup.transaction_hex = std::move(reply.transaction_hex);
+        lookup.confirmations = reply.confirmations;
+        lookup.cause = std::move(reply.cause);
+        on_outpoint(self, run, lookup);
+      },
+      [self, run](caf::error& err) {
+        covenant::outpoint_lookup lookup;
+        lookup.cause = "the bitcoin reader did not answer: " + self->system().render(err);
+        on_outpoint(self, run, lookup);
+      });
+}
+
+} // namespace
+
 signing_session_actor::behavior_type
-signing_session(signing_session_actor::stateful_pointer<signing_session_state> self,
-                job_store_actor store, job_snapshot snapshot, engine_kind engine,
-                std::chrono::milliseconds store_timeout) {
+signing_session(self_ptr self, job_store_actor store, job_snapshot snapshot,
+                session_config config, caf::actor owner) {
   self->state.store = std::move(store);
   self->state.snapshot = std::move(snapshot);
+  if (owner) {
+    self->set_down_handler([self](caf::down_msg& msg) { self->quit(msg.reason); });
+    self->monitor(owner);
+  }
   return {
-    [self, engine, store_timeout](run_atom) -> caf::result<job_snapshot> {
+    [self, config](run_atom) -> caf::result<job_snapshot> {
       auto& st = self->state;
-      if (covenant::is_terminal(st.snapshot.job.state) ||
-          st.snapshot.job.state != covenant::job_state::submitted) {
+      // Only a job that never reached SIGNING is run: anything else was
+      // settled already or may have been signed.
+      if (st.snapshot.job.state != covenant::job_state::submitted) {
         self->quit();
         return st.snapshot;
       }
-      switch (engine) {
-        case engine_kind::passive:
-          break;
-      }
-      transition_request accept{st.snapshot.job.request_id, st.snapshot.revision,
-                                {covenant::job_state::pending,
-                                 std::string{covenant::accepted_detail},
-                                 {}, {}, {}, {}}};
       auto promise = self->make_response_promise<job_snapshot>();
-      self->request(st.store, store_timeout, std::move(accept))
-        .then(
-          [self, promise](store_result& r) mutable {
-            // ok, stale and terminal all carry the durable current state.
-            promise.deliver(r.code == store_code::ok || r.code == store_code::stale ||
-                                r.code == store_code::terminal
-                              ? r.snapshot
-                              : self->state.snapshot);
-            self->quit();
-          },
-          [self, promise](caf::error& err) mutable {
-            promise.deliver(err);
-            self->quit(err);
-          });
+      switch (config.engine) {
+        case engine_kind::passive: {
+          covenant::job_transition accept;
+          accept.state = covenant::job_state::pending;
+          accept.detail = std::string{covenant::accepted_detail};
+          apply(self, promise, std::move(accept), config.store_timeout);
+          break;
+        }
+        case engine_kind::tbtc: {
+          auto run = std::make_shared<tbtc_run>();
+          run->config = config;
+          run->promise = promise;
+          run_tbtc(self, std::move(run));
+          break;
+        }
+      }
       return promise;
     },
   };
