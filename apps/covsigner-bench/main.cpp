@@ -41,5 +41,7 @@ int main(int argc, char** argv) {
   if (!o.plot_file.empty())
     if (auto e = write_svg(report, o.plot_file); !e.empty())
       std::cerr << "covsigner-bench: " << e << "\n";
+  if (!o.keep_data)
+    remove_runs_data(report);
   return report.passed() ? 0 : 1;
 }

@@ -5,6 +5,7 @@
 #include "apps/covsigner-bench/requests.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -149,15 +150,25 @@ bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::str
     if (!last.passed())
       std::cerr << "  " << last.name << ": " << (last.error.empty() ? "check FAILED" : last.error) << "\n";
   }
-  if (!o.keep_data) {
-    std::cerr << "removing the runs' data ...\n";
-    for (const auto& s : r.scenarios)
-      if (!s.data_dir.empty())
-        remove_run_data(s.data_dir);
-  }
   compute_ratios(r);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return r;
+}
+
+} // namespace covsigner::bench
+
+namespace covsigner::bench {
+
+void remove_runs_data(const bench_report& report) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (const auto& s : report.scenarios)
+    if (!s.data_dir.empty())
+      threads.emplace_back([dir = s.data_dir] { remove_run_data(dir); });
+  for (auto& t : threads)
+    t.join();
+  std::fprintf(stderr, "removed the runs' data in %.1f s\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 } // namespace covsigner::bench

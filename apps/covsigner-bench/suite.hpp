@@ -31,4 +31,8 @@ run_plan single_run(const bench_options& o);
 /// report says whether every check passed).
 bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::string& error);
 
+/// Removes every run's data dir (in parallel; after the report is out:
+/// unlinks wait for the journal, which other writers on the disk keep busy).
+void remove_runs_data(const bench_report& report);
+
 } // namespace covsigner::bench
