@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using namespace covsigner;
 using namespace std::chrono_literals;
@@ -286,4 +287,118 @@ TEST_F(Covsignerd, ServesHttpsWithACertificateAndKey) {
   child->signal(SIGTERM);
   ASSERT_TRUE(child->wait_for_exit(20s));
   EXPECT_NE(log_text().find("tls=[true]"), std::string::npos) << log_text();
+}
+
+// --- The chain, trust roots and the reference's startup checks (§7.3) ------
+
+namespace {
+
+const std::string source_dir = COVSIGNER_SOURCE_DIR;
+const std::string required_when =
+  " when covenantSigner.requireApprovalTrustRoots=true or for a non-loopback listen address";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// qc_v1 depositor and custodian roots for the examples' reserve: the dev keys.
+std::string write_trust_roots(const std::filesystem::path& dir, const std::string& eth = "") {
+  auto path = (dir / (eth.empty() ? "trust-roots.json" : "trust-roots-eth.json")).string();
+  std::string eth_field = eth.empty() ? "" : R"(,"ethAddress":")" + eth + "\"";
+  std::ofstream(path) << R"({"depositorTrustRoots":[{"route":"qc_v1","reserve":")"
+                      << "0x" + std::string(40, '2') << R"(","network":"testnet","publicKey":")"
+                      << test_support::dev_public_key_hex(0x11) << "\"" << eth_field
+                      << R"(}],"custodianTrustRoots":[{"route":"qc_v1","reserve":")"
+                      << "0x" + std::string(40, '2') << R"(","network":"testnet","publicKey":")"
+                      << test_support::dev_public_key_hex(0x33) << R"("}]})";
+  return path;
+}
+
+} // namespace
+
+TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
+  // What `make run` starts, on a free port and a temporary data dir.
+  auto child = std::make_unique<test_support::child_process>(
+    covsignerd,
+    std::vector<std::string>{"--config-file=" + source_dir + "/examples/dev.ini",
+                             "--chain.fixture-file=" + source_dir +
+                               "/examples/chain/dev-chain.json",
+                             "--port=" + std::to_string(port),
+                             "--data-dir=" + (dir.path() / "data").string()},
+    log);
+  ASSERT_TRUE(wait_healthy(*child)) << log_text();
+  httplib::Client http("127.0.0.1", port);
+  int ready_status = 0;
+  for (int i = 0; i < 40 && ready_status != 200; ++i) {
+    if (auto res = http.Get("/readyz"))
+      ready_status = res->status;
+    if (ready_status != 200)
+      std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(ready_status, 200) << log_text();
+  EXPECT_NE(log_text().find("SIMULATED"), std::string::npos) << log_text();
+
+  for (std::string route : {"qc_v1", "self_v1"}) {
+    auto res = http.Post("/v1/" + route + "/signer/requests",
+                         slurp(source_dir + "/examples/chain/" + route + "-certified.json"),
+                         "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << route << ": " << res->body;
+  }
+  // The uncertified examples are refused once a verifier exists.
+  auto res = http.Post("/v1/qc_v1/signer/requests",
+                       slurp(source_dir + "/examples/requests/qc_v1.json"), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(res->body,
+            "request.signerApproval is required when the signer approval verifier is configured\n");
+  child->signal(SIGTERM);
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << log_text();
+}
+
+TEST_F(Covsignerd, RequiredTrustRootsRefuseStartupInTheReferenceOrder) {
+  auto roots = write_trust_roots(dir.path());
+  auto fixture = "--chain.fixture-file=" + source_dir + "/examples/chain/dev-chain.json";
+  struct scenario {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const scenario scenarios[] = {
+    {{"--require-approval-trust-roots"},
+     "covenant signer qc_v1 routes require depositorTrustRoots" + required_when},
+    {{"--require-approval-trust-roots", "--enable-self-v1", "--trust-roots-file=" + roots},
+     "covenant signer self_v1 routes require depositorTrustRoots" + required_when},
+    {{"--require-approval-trust-roots", "--trust-roots-file=" + roots},
+     "covenant signer requires a signerApprovalVerifier" + required_when},
+    {{"--trust-roots-file=" + roots},
+     "trust roots are configured but the engine does not implement SignerApprovalVerifier; "
+     "signer approval certificates cannot be verified -- remove trust root configuration or use "
+     "an engine that supports approval verification"},
+    {{"--trust-roots-file=" + write_trust_roots(dir.path(), "0x" + std::string(40, 'e')),
+      "--chain.backend=fixture", fixture},
+     "covenant signer depositorTrustRoots pin an ethAddress but covenantSigner.eip712ChainId is "
+     "unset; set it to the covenant's Ethereum chainId so wallet-signed approvals can verify"},
+    {{"--chain.backend=infura"}, "invalid --chain.backend [infura]: expected none, fixture or "
+                                 "ethereum"},
+  };
+  for (const auto& s : scenarios) {
+    std::filesystem::remove(log);
+    auto child = start(s.args);
+    auto status = child->wait_for_exit(20s);
+    ASSERT_TRUE(status);
+    EXPECT_NE(WEXITSTATUS(*status), 0) << s.message;
+    EXPECT_NE(log_text().find(s.message), std::string::npos) << s.message << "\n" << log_text();
+  }
+  // Roots, a chain (the verifier) and the requirement: it starts.
+  std::filesystem::remove(log);
+  auto child = start({"--require-approval-trust-roots", "--trust-roots-file=" + roots,
+                      "--chain.backend=fixture", fixture});
+  ASSERT_TRUE(wait_healthy(*child)) << log_text();
+  child->signal(SIGTERM);
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << log_text();
 }
