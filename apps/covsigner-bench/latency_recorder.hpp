@@ -51,6 +51,17 @@ public:
   void merge(latency_recorder&& other);
   std::size_t size() const { return samples_.size(); }
 
+  /// Moves the samples for which `pred` holds into the returned recorder.
+  template <class Pred>
+  latency_recorder extract_if(Pred pred) {
+    latency_recorder out;
+    std::vector<sample> keep;
+    for (const auto& x : samples_)
+      (pred(x) ? out.samples_ : keep).push_back(x);
+    samples_ = std::move(keep);
+    return out;
+  }
+
   /// Over `phase_s` seconds; `only` restricts to one op kind when set.
   latency_summary summarize(double phase_s, const op_kind* only = nullptr) const;
   /// Windows of `window_s` over [0, phase_s), by completion time.

@@ -100,8 +100,8 @@ Scenarios (--scenario):
   conflict    one routeRequestId, a different payload per request: one job, the rest 400
   poll        polls of existing jobs
   mixed       70% dedupe hits, 20% polls, 10% new submits
-  outage      dedupe hits (and 10% new submits) without, then with, a simulated
-              chain-registry outage (fixture chain fault switch; in-process node)
+  outage      dedupe hits (and 10% new submits) while the fixture WalletRegistry fails in
+              every other time slice (duration/10; in-process node): p99 with vs without
   sigkill     new submits over HTTP while covsignerd (child process) is SIGKILLed
               and restarted on the same data dir
 

@@ -191,7 +191,8 @@ TEST_F(BenchSmoke, MixedLoadReportsEachKind) {
 }
 
 TEST_F(BenchSmoke, RegistryOutageMeasuresDedupeHitsWithAndWithout) {
-  auto s = scenario("outage", "http", {"--count=80"});
+  // Time slices alternate the outage on and off: a duration run, not a count.
+  auto s = scenario("outage", "http", {"--duration=2s"});
   ASSERT_FALSE(s.empty());
   auto& phases = s.at("phases").as_array();
   ASSERT_EQ(phases.size(), 2u);
