@@ -11,7 +11,7 @@
 namespace covsigner::persistence {
 
 unsigned load_pass_threads() {
-  return std::clamp(std::thread::hardware_concurrency(), 2u, 4u);
+  return std::clamp(2 * std::thread::hardware_concurrency(), 2u, 4u);
 }
 
 void parallel_for_index(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& fn) {

@@ -10,8 +10,9 @@
 
 namespace covsigner::persistence {
 
-/// Threads a load pass uses: hardware_concurrency clamped to [2, 4] (two
-/// even on one core: half the time is spent in system calls).
+/// Threads a load pass uses: two per core, clamped to [2, 4] (half of a
+/// warm pass is system calls, and a cold one waits on the disk, so a core
+/// has work for a second thread).
 unsigned load_pass_threads();
 
 /// Calls `fn(i)` exactly once for every i in [0, n), on `threads` threads

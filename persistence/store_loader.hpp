@@ -31,6 +31,10 @@
 //     their unattributable flag) on every later load, until an operator
 //     resolves them (removes the quarantined entry and its reason file).
 // Every file move or rewrite is made durable before load_store returns.
+// Markers and job files are read and decoded on load_pass_threads() threads
+// (parallel_pass.hpp); every rule above runs afterwards on the calling
+// thread in file-name order, so the outcome depends neither on the
+// directory's order nor on the threads' timing.
 //
 // Reason file (quarantine/<entry>.reason), JSON:
 //   {"file":"<original name>","reason":"<reason>","detail":"...",
