@@ -198,6 +198,101 @@ inline route_submit_request structured_request(const std::string& route) {
   return r;
 }
 
+// --- redeem_renew_test.go fixtures ------------------------------------------------
+
+/// Go validRedeemDestination().
+inline redeem_destination_reservation valid_redeem_destination() {
+  redeem_destination_reservation d;
+  d.reservation_id = "crdr_12345678";
+  d.reserve = "0x1111111111111111111111111111111111111111";
+  d.epoch = 12;
+  d.route = "REDEEM";
+  d.revealer = "0x2222222222222222222222222222222222222222";
+  d.vault = "0x3333333333333333333333333333333333333333";
+  d.network = "regtest";
+  d.status = "RESERVED";
+  d.output_script = "0x0014bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  d.output_value_sats = 998000;
+  d.output_script_hash = *script_hash(d.output_script);
+  d.destination_commitment_hash = redeem_destination_commitment(d);
+  return d;
+}
+
+/// Go validRenewDestination().
+inline renew_destination_reservation valid_renew_destination() {
+  renew_destination_reservation d;
+  d.reservation_id = "crnr_12345678";
+  d.reserve = "0x1111111111111111111111111111111111111111";
+  d.epoch = 12;
+  d.route = "RENEW";
+  d.revealer = "0x2222222222222222222222222222222222222222";
+  d.vault = "0x3333333333333333333333333333333333333333";
+  d.network = "regtest";
+  d.status = "RESERVED";
+  d.next_covenant_script = "0x0014cccccccccccccccccccccccccccccccccccccccc";
+  d.next_maturity_height = 987654;
+  d.output_value_sats = 998000;
+  d.next_covenant_script_hash = *script_hash(d.next_covenant_script);
+  d.destination_commitment_hash = renew_destination_commitment(d);
+  return d;
+}
+
+/// Go rebuildApprovals: plan commitment, approvals and legacy list again.
+inline void rebuild_approvals(route_submit_request& r) {
+  r.migration_transaction_plan->plan_commitment_hash =
+      transaction_plan_commitment(r, *r.migration_transaction_plan);
+  resign(r);
+}
+
+/// Go redeemSelfV1Request / renewSelfV1Request.
+inline route_submit_request redeem_request() {
+  auto r = base_request("self_v1");
+  auto d = valid_redeem_destination();
+  r.action = "REDEEM";
+  r.migration_destination.reset();
+  r.destination_commitment_hash = d.destination_commitment_hash;
+  r.migration_transaction_plan->destination_value_sats = d.output_value_sats;
+  r.redeem_destination = std::move(d);
+  rebuild_approvals(r);
+  return r;
+}
+inline route_submit_request renew_request() {
+  auto r = base_request("self_v1");
+  auto d = valid_renew_destination();
+  r.action = "RENEW";
+  r.migration_destination.reset();
+  r.destination_commitment_hash = d.destination_commitment_hash;
+  r.migration_transaction_plan->destination_value_sats = d.output_value_sats;
+  r.renew_destination = std::move(d);
+  rebuild_approvals(r);
+  return r;
+}
+
+// --- eth_identity_integration_test.go fixtures -------------------------------------
+
+/// Go testDepositorEthPrivateKeyHex (anvil/hardhat development account 1).
+inline cr::private_key eth_depositor_key() {
+  return *cr::parse_private_key(
+      *cr::from_hex("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"));
+}
+
+/// Go mustEthArtifactApprovalSignature: 65-byte r || s || v, v in {27, 28}.
+inline std::string eth_approval_signature(const cr::private_key& k,
+                                          const approval_payload& payload) {
+  auto digest = std::get<cr::hash32>(artifact_approval_digest(payload, eip712_domain{}));
+  auto sig = cr::sign_recoverable(k, digest);
+  sig[64] = static_cast<std::uint8_t>(sig[64] + 27);
+  return cr::to_0x_hex(cr::bytes(sig.begin(), sig.end()));
+}
+
+/// Signs the D approval of `r` with the ETH key (Go ethSignedSelfV1Request).
+inline void eth_sign_depositor(route_submit_request& r, const cr::private_key& k) {
+  for (auto& a : *r.artifact_approvals->approvals)
+    if (a.role == "D")
+      a.signature = eth_approval_signature(k, r.artifact_approvals->payload);
+  r.artifact_signatures = canonical_signatures(r);
+}
+
 // --- The quote fixtures ------------------------------------------------------
 
 /// Go testMigrationPlanQuoteTrustRoot: keyId "test-plan-quote-key" and the
