@@ -101,6 +101,10 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
     sessions.tbtc.bridge_reader = running.bridge_reader;
   if (sessions.tbtc.audit_log.empty())
     sessions.tbtc.audit_log = persistence::audit_log_path(options.data_dir);
+  certificate_issuer_settings issuer{sessions.tbtc.signer, running.bridge_reader,
+                                     running.chain_head, sessions.tbtc.chain_timeout,
+                                     sessions.tbtc.signer_timeout};
+  running.certificate_issuer = system.spawn(certificate_issuer, std::move(issuer));
   running.supervisor = system.spawn(session_supervisor, running.store, std::move(sessions));
   running.node = system.spawn(node, running.store, running.registry, running.supervisor,
                               options.timeouts,
@@ -126,6 +130,7 @@ void stop_node(caf::actor_system& system, running_node& node, std::chrono::milli
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (auto addr : {node.node.address(), node.supervisor.address(), node.signer.address(),
+                    node.certificate_issuer.address(),
                     node.registry.address(),
                     node.bridge_reader.address(), node.registry_reader.address(),
                     node.chain_head.address(), node.bitcoin_reader.address()})

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "actors/bridge_reader.hpp"
+#include "actors/certificate_issuer.hpp"
 #include "actors/chain_head.hpp"
 #include "actors/node.hpp"
 #include "actors/session_supervisor.hpp"
@@ -60,6 +61,8 @@ struct running_node {
   messages::route_registry_actor registry;
   messages::session_supervisor_actor supervisor;
   messages::signer_actor signer; // the local_key signer; null without one
+  /// Signer approval certificates for the admin route (reference §6.4).
+  messages::certificate_issuer_actor certificate_issuer;
   messages::registry_reader_actor registry_reader; // null without a chain
   messages::bridge_reader_actor bridge_reader;     // null without a chain
   messages::chain_head_actor chain_head;           // null without a chain

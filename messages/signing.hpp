@@ -74,4 +74,41 @@ using session_supervisor_actor =
 
 using signer_actor = caf::typed_actor<caf::replies_to<signature_request>::with<signature_reply>>;
 
+/// Admin route (reference §6.4): a signer approval certificate over an
+/// approval digest the caller (the node's admin handler) derived itself from
+/// artifact approvals it authenticated against its own trust roots.
+struct certificate_issue {
+  std::string wallet_public_key_hash; // 0x + 40 hex
+  std::string approval_digest;        // 0x + 64 hex (anything else: 400)
+  std::uint64_t end_block = 0;        // inclusive expiry, host chain
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, certificate_issue& x) {
+  return f(caf::meta::type_name("certificate_issue"), x.wallet_public_key_hash,
+           x.approval_digest, x.end_block);
+}
+
+enum class issue_code : std::uint8_t {
+  ok,          // certificate_json is the certificate (canonical JSON object)
+  bad_request, // 400, message is the reference's text
+  unavailable, // 503 (Bridge or Wallet Registry data missing; retry later)
+  internal,    // 500 (message logged only)
+};
+
+struct certificate_issue_reply {
+  issue_code code = issue_code::internal;
+  std::string certificate_json;
+  std::string message;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, certificate_issue_reply& x) {
+  return f(caf::meta::type_name("certificate_issue_reply"), x.code, x.certificate_json,
+           x.message);
+}
+
+using certificate_issuer_actor =
+  caf::typed_actor<caf::replies_to<certificate_issue>::with<certificate_issue_reply>>;
+
 } // namespace covsigner::messages
