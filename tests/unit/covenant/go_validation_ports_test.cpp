@@ -37,12 +37,15 @@
 //   TestServiceAcceptsValidMigrationPlanQuoteWhenTrustRootsConfigured,
 //   TestServiceRejectsExpiredMigrationPlanQuoteOnSubmit,
 //   TestServicePollAcceptsStoredMigrationPlanQuoteAfterQuoteExpiry,
-//   TestServicePollRemainsValidAfterMigrationQuoteTrustRootConfigDrift.
+//   TestServicePollRemainsValidAfterMigrationQuoteTrustRootConfigDrift;
+// and approval_vectors_generator_test.go
+//   TestGenerateCovenantRecoveryApprovalVectorsV2 (its verify mode).
 #include "covenant/canonical_json.hpp"
 #include "covenant/certificate.hpp"
 #include "covenant/normalize.hpp"
 #include "crypto/sha256.hpp"
 #include "go_fixture_support.hpp"
+#include "vector_support.hpp"
 
 #include <boost/json.hpp>
 
@@ -750,4 +753,28 @@ TEST(GoValidationPorts, QuoteKeyIdIsMatchedAsSent) {
   r.migration_plan_quote->signature.key_id = " test-plan-quote-key ";
   EXPECT_EQ(submit_error(r, quote_roots("2099-03-09T00:10:00.000Z")),
             "request.migrationPlanQuote.signature.keyId does not match a configured trust root");
+}
+
+// TestGenerateCovenantRecoveryApprovalVectorsV2 (the check it runs without
+// UPDATE_GOLDEN): recomputing each vector's approval digest and request
+// digest from its request gives the checked-in values. In addition, our
+// encoding of the decoded request is byte for byte the vector's
+// canonicalSubmitRequest (which Go's json.Marshal wrote): field order,
+// omitempty and the raw template survive decode + encode.
+TEST(GoValidationPorts, ApprovalContractVectorsAreCurrent) {
+  const auto file = cv::test::load_vector_file("covenant_recovery_approval_vectors_v2.json");
+  for (const char* key : {"qc_v1", "self_v1", "self_v1_presign"}) {
+    SCOPED_TRACE(key);
+    const auto& v = cv::test::vector_case(file, key);
+    const auto& json = v.at("canonicalSubmitRequest");
+    auto r = cv::test::decode_request_value(json);
+    ASSERT_TRUE(r.artifact_approvals);
+    const std::string approval = cr::to_0x_hex(std::get<cr::hash32>(
+        cv::artifact_approval_digest(r.artifact_approvals->payload, cv::eip712_domain{})));
+    if (r.signer_approval)
+      r.signer_approval->approval_digest = approval;
+    EXPECT_EQ(cv::canonical_request_json(r), boost::json::serialize(json));
+    EXPECT_EQ(approval, cv::test::str(v, "expectedApprovalDigest"));
+    EXPECT_EQ(digest_of(r), cv::test::str(v, "expectedRequestDigest"));
+  }
 }
