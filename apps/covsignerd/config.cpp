@@ -26,7 +26,12 @@ covsignerd_config::covsignerd_config() {
          "migrationPlanQuoteTrustRoots (default: none)")
     .add(require_approval_trust_roots, "require-approval-trust-roots",
          "refuse to start without the route trust roots and a signer approval verifier; "
-         "always on for a non-loopback address (default: false)");
+         "always on for a non-loopback address (default: false)")
+    .add(bridge_covenant_fraud_defense_confirmed, "bridge-covenant-fraud-defense-confirmed",
+         "the Bridge's covenant fraud-defense path is deployed; until then every job FAILS "
+         "with POLICY_REJECTED instead of being signed (default: false)")
+    .add(min_active_outpoint_confirmations, "min-active-outpoint-confirmations",
+         "confirmations the active outpoint needs before it is spent (default: 0 = 6)");
   opt_group{custom_options_, "store"}.add(
     store_sync, "sync",
     "group: writes share fsync rounds; per-job: one write at a time (default: group)");
@@ -57,8 +62,17 @@ covsignerd_config::covsignerd_config() {
     .add(rate_poll_per_minute, "poll-per-minute",
          "per client token: polls; polls of settled jobs are free; 0 = unlimited (default: 60)")
     .add(rate_poll_burst, "poll-burst", "per client token (default: 60)");
-  opt_group{custom_options_, "sessions"}.add(sessions_max_in_flight, "max-in-flight",
-                                             "signing sessions at once (default: 64)");
+  opt_group{custom_options_, "sessions"}
+    .add(sessions_max_in_flight, "max-in-flight", "signing sessions at once (default: 64)")
+    .add(sessions_timeout_ms, "timeout-ms",
+         "one signing session, detached from HTTP; a session past it while SIGNING fails as "
+         "interrupted (default: 300000)");
+  opt_group{custom_options_, "signer"}
+    .add(signer_backend, "backend",
+         "none | local_key; local_key signs with the key in --signer.key-file (default: none = "
+         "the passive engine, nothing is signed)")
+    .add(signer_key_file, "key-file",
+         "local_key: file holding the secp256k1 key as hex; must be mode 0600 (default: none)");
   opt_group{custom_options_, "chain"}
     .add(chain_backend, "backend",
          "none | fixture | ethereum; a chain makes the node verify signer approval "

@@ -45,7 +45,14 @@ struct covsignerd_config : caf::actor_system_config {
   double rate_poll_per_minute = 60;
   double rate_poll_burst = 60;
   std::size_t sessions_max_in_flight = 64;
+  std::size_t sessions_timeout_ms = 300000;
   std::size_t shutdown_grace_ms = 10000;
+
+  // Signing (reference §6.2, §7.1): the safe defaults refuse to sign.
+  bool bridge_covenant_fraud_defense_confirmed = false;
+  std::uint64_t min_active_outpoint_confirmations = 0; // 0: the default, 6
+  std::string signer_backend = "none";                 // none | local_key
+  std::string signer_key_file;                         // local_key: mode 0600
 
   // The host chain (Bridge, Wallet Registry, head) and Bitcoin sources.
   // "none" (default, the reference's passive engine): no chain readers and

@@ -171,6 +171,14 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   options.sync = std::get<persistence::sync_mode>(sync);
   options.timeouts.submit_wait = std::chrono::milliseconds(cfg.submit_wait_ms);
   options.sessions.max_in_flight = cfg.sessions_max_in_flight;
+  options.sessions.session_timeout = std::chrono::milliseconds(cfg.sessions_timeout_ms);
+  options.sessions.tbtc.settings.fraud_defense_confirmed =
+    cfg.bridge_covenant_fraud_defense_confirmed;
+  options.sessions.tbtc.settings.min_confirmations =
+    cfg.min_active_outpoint_confirmations == 0 ? covenant::default_min_confirmations
+                                               : cfg.min_active_outpoint_confirmations;
+  options.signer.backend = cfg.signer_backend;
+  options.signer.key_file = cfg.signer_key_file;
   options.chain = chain_backend;
   options.eip712 = {cfg.eip712_chain_id, *salt};
   apply_reader_settings(cfg, options);
