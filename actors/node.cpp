@@ -36,6 +36,9 @@ node_reply internal(std::string what) {
 void answer_after_session(self_ptr self, caf::typed_response_promise<node_reply> promise,
                           job_snapshot created, std::chrono::milliseconds wait) {
   auto& st = self->state;
+  // A zero wait still starts the session; the shortest finite timeout keeps
+  // the request's error handler (and the detached session) in place.
+  wait = std::max(wait, std::chrono::milliseconds{1});
   self->request(st.supervisor, wait, session_start{created})
     .then([promise](job_snapshot& settled) mutable { promise.deliver(ok(settled.job)); },
           [promise, created](caf::error&) mutable {
@@ -192,7 +195,7 @@ caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
   // The caller's bound (e.g. the HTTP layer's), else the node's own; never
   // longer than the node's own.
   auto wait = st.timeouts.submit_wait;
-  if (cmd.wait_ms > 0)
+  if (cmd.wait_ms != node_wait_bound)
     wait = std::min(wait, std::chrono::milliseconds(cmd.wait_ms));
   auto promise = self->make_response_promise<node_reply>();
   if (!cmd.verify_signer_approval) {

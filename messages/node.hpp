@@ -10,10 +10,14 @@
 #include <caf/typed_actor.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace covsigner::messages {
+
+/// submit_command::wait_ms: wait as long as the node's own bound allows.
+inline constexpr std::uint32_t node_wait_bound = std::numeric_limits<std::uint32_t>::max();
 
 /// A validated submit. `draft` carries route, routeRequestId, idempotency
 /// key, facade id, digest, depositor ETH address and the normalised request;
@@ -21,9 +25,10 @@ namespace covsigner::messages {
 struct submit_command {
   covenant::job draft;
   /// How long the reply may wait for a settled state before answering
-  /// PENDING (the session carries on); 0 = the node's own bound, which also
-  /// caps it.
-  std::uint32_t wait_ms = 0;
+  /// PENDING (the session carries on, detached): 0 = answer as soon as the
+  /// job is durable; node_wait_bound (the default) = the node's own bound,
+  /// which also caps every other value.
+  std::uint32_t wait_ms = node_wait_bound;
   /// Validation found a signer approval certificate that the engine must
   /// still verify against the chain (reference §6.3): unless the route key
   /// is already live (a dedupe hit, answered without any chain call), the

@@ -386,7 +386,8 @@ void http_server::install_routes() {
           }
         }
         // Bounded waiting: beyond the cap a submit answers its job's state
-        // at once instead of holding a worker until the job settles.
+        // as soon as it is durable (wait 0) instead of holding a worker
+        // until the job settles.
         bool may_wait = waiting_submits_.fetch_add(1) < settings_.max_waiting_submits;
         cmd.wait_ms = may_wait ? static_cast<std::uint32_t>(settings_.submit_wait.count()) : 0;
         auto reply = client_.submit(std::move(cmd), settings_.submit_wait + settings_.node_timeout);

@@ -66,7 +66,8 @@ protected:
   void TearDown() override { stop(); }
 
   messages::node_reply submit(const boost::json::object& request, const std::string& route,
-                              const std::string& route_request_id, std::uint32_t wait_ms = 0) {
+                              const std::string& route_request_id,
+                              std::uint32_t wait_ms = messages::node_wait_bound) {
     auto prepared = transport::prepare_submit(submit_body(request, route_request_id), route,
                                               transport::request_policy{});
     if (auto* err = std::get_if<transport::http_error>(&prepared)) {

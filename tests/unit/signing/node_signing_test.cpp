@@ -4,14 +4,13 @@
 // asked; sessions that die or hang mid-signing end FAILED "interrupted; may
 // have been signed", without a hang, and are never signed again, also after
 // a restart on the same data dir.
+#include "tests/support/hanging_signer.hpp"
 #include "tests/support/signing_node.hpp"
 
 #include "bitcoin/covenant_transaction.hpp"
 #include "bitcoin/interpreter.hpp"
 #include "covenant/signing_engine.hpp"
 
-#include <atomic>
-#include <mutex>
 
 using namespace covsigner;
 using namespace covsigner::messages;
@@ -20,44 +19,10 @@ using namespace std::chrono_literals;
 namespace {
 
 using NodeSigning = test_support::signing_node_fixture;
+using test_support::hang_probe;
+using test_support::spawn_hanging_signer;
 
 const std::string gate_detail = std::string{covenant::fraud_defense_disabled_detail};
-
-/// A signer that records each request and never answers it.
-struct hang_probe {
-  std::atomic<int> requests{0};
-  std::mutex mutex;
-  caf::actor_addr last_session;
-};
-
-struct hanging_signer_state {
-  hanging_signer_state() = default;
-  std::vector<caf::typed_response_promise<signature_reply>> held;
-  static inline const char* name = "hanging_signer";
-};
-
-signer_actor::behavior_type
-hanging_signer(signer_actor::stateful_pointer<hanging_signer_state> self,
-               std::shared_ptr<hang_probe> probe) {
-  return {
-    [self, probe](signature_request&) -> caf::result<signature_reply> {
-      {
-        std::lock_guard<std::mutex> guard(probe->mutex);
-        probe->last_session = caf::actor_cast<caf::actor_addr>(self->current_sender());
-      }
-      ++probe->requests;
-      auto promise = self->make_response_promise<signature_reply>();
-      self->state.held.push_back(promise);
-      return promise;
-    },
-  };
-}
-
-actors::signer_handle spawn_hanging_signer(caf::actor_system& system,
-                                           std::shared_ptr<hang_probe> probe) {
-  return {system.spawn(hanging_signer, std::move(probe)),
-          *crypto::from_0x_hex(test_support::dev_public_key_hex(0x22))};
-}
 
 /// A signer that gives every request the same answer.
 signer_actor::behavior_type canned_signer(signer_actor::pointer, signature_reply answer) {
