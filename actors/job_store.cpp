@@ -159,8 +159,13 @@ job_store_impl::behavior_type job_store(self_ptr self, std::shared_ptr<store_fil
       s.jobs = st.jobs.size();
       s.writes_refused = !st.refusal_cause.empty();
       s.refusal_cause = st.refusal_cause;
-      s.fsync_rounds = st.files->writer->rounds();
       s.writes = st.writes_done;
+      auto w = st.files->writer->stats();
+      s.fsync_rounds = w.rounds;
+      s.round_ops = w.ops;
+      s.round_seconds = w.round_seconds;
+      s.longest_round_seconds = w.longest_round_seconds;
+      s.largest_round_ops = w.largest_round_ops;
       return s;
     },
     [self](write_completed& done) {

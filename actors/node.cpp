@@ -313,6 +313,7 @@ caf::result<readiness> ready(self_ptr self) {
         checks->result().jobs = s.jobs;
         if (s.writes_refused)
           checks->fail("store: " + s.refusal_cause);
+        checks->result().store = std::move(s);
         checks->done();
       },
       on_error("store"));
@@ -333,9 +334,32 @@ caf::result<readiness> ready(self_ptr self) {
         [checks](breaker_status& b) {
           if (b.state == "open" || b.state == "failed")
             checks->fail("bridge_reader: breaker " + b.state + " (" + b.cause + ")");
+          checks->result().breakers.push_back(std::move(b));
           checks->done();
         },
         on_error("bridge_reader"));
+  }
+  if (st.chain.registry) {
+    // Best effort: reported for /metrics, never a readiness failure.
+    checks->expect();
+    self->request(st.chain.registry, st.timeouts.store, status_atom::value)
+      .then(
+        [checks](breaker_status& b) {
+          checks->result().breakers.push_back(std::move(b));
+          checks->done();
+        },
+        [checks](caf::error&) { checks->done(); });
+  }
+  if (st.supervisor) {
+    // Reported for /metrics; a slow supervisor never fails readiness.
+    checks->expect();
+    self->request(st.supervisor, st.timeouts.store, status_atom::value)
+      .then(
+        [checks](supervisor_status& s) {
+          checks->result().sessions = s;
+          checks->done();
+        },
+        [checks](caf::error&) { checks->done(); });
   }
   if (st.chain.head) {
     checks->expect();

@@ -35,6 +35,9 @@ struct node_chain_readers {
   /// recomputes the approval digest a certificate must certify.
   covenant::eip712_domain domain;
   std::uint64_t honest_threshold = covenant::tbtc_honest_threshold;
+  /// Reported in readiness (its breaker, for /metrics); never fails it: the
+  /// registry is a best-effort source.
+  messages::registry_reader_actor registry;
 };
 
 struct node_state {

@@ -109,7 +109,9 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
   running.node = system.spawn(node, running.store, running.registry, running.supervisor,
                               options.timeouts,
                               node_chain_readers{running.bridge_reader, running.chain_head,
-                                                 options.eip712});
+                                                 options.eip712,
+                                                 covenant::tbtc_honest_threshold,
+                                                 running.registry_reader});
   // Jobs that never reached SIGNING resume; SIGNING ones were already failed
   // as interrupted by the load.
   for (auto& job : resumable)

@@ -89,14 +89,20 @@ struct store_status {
   std::uint64_t jobs = 0;
   bool writes_refused = false;
   std::string refusal_cause;
+  std::uint64_t writes = 0;       // writes acknowledged durable
+  // The writer's group-commit rounds (persistence::writer_stats).
   std::uint64_t fsync_rounds = 0;
-  std::uint64_t writes = 0;
+  std::uint64_t round_ops = 0;
+  double round_seconds = 0;
+  double longest_round_seconds = 0;
+  std::uint64_t largest_round_ops = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, store_status& x) {
   return f(caf::meta::type_name("store_status"), x.jobs, x.writes_refused, x.refusal_cause,
-           x.fsync_rounds, x.writes);
+           x.writes, x.fsync_rounds, x.round_ops, x.round_seconds, x.longest_round_seconds,
+           x.largest_round_ops);
 }
 
 /// route_registry create-or-dedupe: one message per submit. `draft` is the

@@ -4,7 +4,9 @@
 #pragma once
 
 #include "messages/atoms.hpp"
+#include "messages/chain_messages.hpp"
 #include "messages/job_messages.hpp"
+#include "messages/signing.hpp"
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -82,11 +84,18 @@ struct readiness {
   std::vector<std::string> failing;
   std::uint64_t jobs = 0;
   std::uint64_t poisoned_keys = 0;
+  /// The chain readers' circuit breakers (empty without a chain), for
+  /// /metrics; an open Bridge breaker also fails readiness.
+  std::vector<breaker_status> breakers;
+  /// The store's write counters and the signing sessions, for /metrics.
+  store_status store;
+  supervisor_status sessions;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, readiness& x) {
-  return f(caf::meta::type_name("readiness"), x.ready, x.failing, x.jobs, x.poisoned_keys);
+  return f(caf::meta::type_name("readiness"), x.ready, x.failing, x.jobs, x.poisoned_keys,
+           x.breakers, x.store, x.sessions);
 }
 
 using node_actor = caf::typed_actor<caf::replies_to<submit_command>::with<node_reply>,

@@ -3,6 +3,7 @@
 #include "persistence/timestamp.hpp"
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -303,9 +304,9 @@ std::optional<io_error> job_writer::failure() const {
   return failure_;
 }
 
-std::size_t job_writer::rounds() const {
+writer_stats job_writer::stats() const {
   std::lock_guard lock{mutex_};
-  return rounds_;
+  return stats_;
 }
 
 void job_writer::run() {
@@ -343,12 +344,20 @@ void job_writer::run() {
     ops.reserve(batch.size());
     for (auto& p : batch)
       ops.push_back(std::move(p.op));
+    auto started = std::chrono::steady_clock::now();
     auto outcomes = mode_ == sync_mode::group ? run_batched_round(fs_, layout_, ops, latched)
                                               : run_write_round(fs_, layout_, ops, latched);
     {
       std::lock_guard lock{mutex_};
       failure_ = latched;
-      ++rounds_;
+      double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      ++stats_.rounds;
+      stats_.ops += batch.size();
+      stats_.round_seconds += seconds;
+      stats_.longest_round_seconds = std::max(stats_.longest_round_seconds, seconds);
+      stats_.largest_round_ops =
+        std::max<std::uint64_t>(stats_.largest_round_ops, batch.size());
       last_round_ops_ = batch.size();
     }
     for (std::size_t i = 0; i < batch.size(); ++i)

@@ -20,6 +20,7 @@
 #include "persistence/store_layout.hpp"
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -88,6 +89,17 @@ std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout
                                              const std::vector<write_op>& ops,
                                              std::optional<io_error>& latched);
 
+/// What the writer has done since it started, for /metrics: with these a
+/// scraper derives the mean batch size (ops / rounds) and the mean round
+/// latency (round_seconds / rounds) over any interval.
+struct writer_stats {
+  std::uint64_t rounds = 0;         // write rounds run (each ends in its barriers)
+  std::uint64_t ops = 0;            // ops those rounds carried
+  double round_seconds = 0;         // wall time spent in rounds, summed
+  double longest_round_seconds = 0; // the slowest single round
+  std::uint64_t largest_round_ops = 0;
+};
+
 class job_writer {
 public:
   using callback = std::function<void(write_outcome)>;
@@ -114,8 +126,8 @@ public:
   /// The error that latched the writer, if any. Thread-safe.
   std::optional<io_error> failure() const;
 
-  /// Rounds run so far (for metrics and tests).
-  std::size_t rounds() const;
+  /// Rounds run so far, their sizes and durations. Thread-safe.
+  writer_stats stats() const;
 
 private:
   struct pending {
@@ -132,7 +144,7 @@ private:
   std::deque<pending> queue_;
   bool stopping_ = false;
   std::optional<io_error> failure_;
-  std::size_t rounds_ = 0;
+  writer_stats stats_;
   std::size_t last_round_ops_ = 0;
   std::thread thread_;
 };

@@ -20,6 +20,12 @@ prometheus::Gauge* gauge(prometheus::Registry& registry, const std::string& name
   return &prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
 }
 
+prometheus::Family<prometheus::Gauge>* gauge_family(prometheus::Registry& registry,
+                                                   const std::string& name,
+                                                   const std::string& help) {
+  return &prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+}
+
 prometheus::Counter* counter(prometheus::Registry& registry, const std::string& name,
                              const std::string& help) {
   return &prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
@@ -63,6 +69,32 @@ http_metrics::http_metrics() : registry_(std::make_shared<prometheus::Registry>(
   stored_jobs_ = gauge(r, "covsigner_store_jobs", "Jobs the store holds");
   poisoned_route_keys_ =
     gauge(r, "covsigner_poisoned_route_keys", "Route keys refusing submits until resolved");
+  breaker_state_ = gauge_family(r, "covsigner_reader_breaker_state",
+                                "1 for each chain reader's current circuit breaker state");
+  breaker_failures_ = gauge_family(r, "covsigner_reader_failures",
+                                   "Chain reader calls that failed or timed out, since start");
+  breaker_rejected_ = gauge_family(r, "covsigner_reader_rejected",
+                                   "Chain reader calls refused by an open breaker, since start");
+  breaker_restarts_ = gauge_family(r, "covsigner_reader_restarts",
+                                   "Chain reader restarts by its supervisor, since start");
+  // Group commit: mean batch size = round_ops / rounds, mean round latency =
+  // round_seconds / rounds, over any scrape interval.
+  durable_writes_ = gauge(r, "covsigner_store_durable_writes", "Writes acknowledged durable");
+  write_rounds_ = gauge(r, "covsigner_store_write_rounds",
+                        "Group-commit rounds (each ends in its fsync barriers)");
+  write_round_ops_ = gauge(r, "covsigner_store_write_round_ops", "Writes the rounds carried");
+  write_round_seconds_ =
+    gauge(r, "covsigner_store_write_round_seconds", "Time spent in rounds (writes + fsyncs)");
+  longest_write_round_seconds_ =
+    gauge(r, "covsigner_store_longest_write_round_seconds", "The slowest round so far");
+  largest_write_round_ops_ =
+    gauge(r, "covsigner_store_largest_write_round_ops", "The largest round so far");
+  sessions_in_flight_ = gauge(r, "covsigner_sessions_in_flight", "Signing sessions running");
+  sessions_queued_ =
+    gauge(r, "covsigner_sessions_queued", "Jobs waiting for a signing session slot");
+  sessions_started_ = gauge(r, "covsigner_sessions_started", "Signing sessions started");
+  sessions_interrupted_ = gauge(r, "covsigner_sessions_interrupted",
+                                "Sessions that ended as interrupted; may have been signed");
 }
 
 prometheus::Counter& http_metrics::request_counter(std::size_t endpoint, int status) {
@@ -99,6 +131,24 @@ std::string http_metrics::render(const server_gauges& g) {
   if (g.node_answered) {
     stored_jobs_->Set(g.stored_jobs);
     poisoned_route_keys_->Set(g.poisoned_route_keys);
+    durable_writes_->Set(static_cast<double>(g.store.writes));
+    write_rounds_->Set(static_cast<double>(g.store.fsync_rounds));
+    write_round_ops_->Set(static_cast<double>(g.store.round_ops));
+    write_round_seconds_->Set(g.store.round_seconds);
+    longest_write_round_seconds_->Set(g.store.longest_round_seconds);
+    largest_write_round_ops_->Set(static_cast<double>(g.store.largest_round_ops));
+    sessions_in_flight_->Set(static_cast<double>(g.sessions.in_flight));
+    sessions_queued_->Set(static_cast<double>(g.sessions.queued));
+    sessions_started_->Set(static_cast<double>(g.sessions.started));
+    sessions_interrupted_->Set(static_cast<double>(g.sessions.interrupted));
+  }
+  for (const auto& b : g.breakers) {
+    for (std::string_view state : {"closed", "open", "half_open", "failed"})
+      breaker_state_->Add({{"reader", b.source}, {"state", std::string{state}}})
+        .Set(b.state == state ? 1 : 0);
+    breaker_failures_->Add({{"reader", b.source}}).Set(static_cast<double>(b.failures));
+    breaker_rejected_->Add({{"reader", b.source}}).Set(static_cast<double>(b.rejected));
+    breaker_restarts_->Add({{"reader", b.source}}).Set(static_cast<double>(b.restarts));
   }
   std::ostringstream out;
   prometheus::TextSerializer{}.Serialize(out, registry_->Collect());

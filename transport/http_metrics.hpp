@@ -2,6 +2,10 @@
 // text exposition format for GET /metrics.
 #pragma once
 
+#include "messages/chain_messages.hpp"
+#include "messages/job_messages.hpp"
+#include "messages/signing.hpp"
+
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -15,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace covsigner::transport {
 
@@ -29,6 +34,9 @@ struct server_gauges {
   double node_ready = 0;
   double stored_jobs = 0;
   double poisoned_route_keys = 0;
+  std::vector<messages::breaker_status> breakers; // the chain readers' breakers
+  messages::store_status store;                   // writes and group-commit rounds
+  messages::supervisor_status sessions;           // signing sessions
 };
 
 class http_metrics {
@@ -73,6 +81,20 @@ private:
   prometheus::Gauge* node_ready_;
   prometheus::Gauge* stored_jobs_;
   prometheus::Gauge* poisoned_route_keys_;
+  prometheus::Family<prometheus::Gauge>* breaker_state_;
+  prometheus::Family<prometheus::Gauge>* breaker_failures_;
+  prometheus::Family<prometheus::Gauge>* breaker_rejected_;
+  prometheus::Family<prometheus::Gauge>* breaker_restarts_;
+  prometheus::Gauge* durable_writes_;
+  prometheus::Gauge* write_rounds_;
+  prometheus::Gauge* write_round_ops_;
+  prometheus::Gauge* write_round_seconds_;
+  prometheus::Gauge* longest_write_round_seconds_;
+  prometheus::Gauge* largest_write_round_ops_;
+  prometheus::Gauge* sessions_in_flight_;
+  prometheus::Gauge* sessions_queued_;
+  prometheus::Gauge* sessions_started_;
+  prometheus::Gauge* sessions_interrupted_;
 };
 
 } // namespace covsigner::transport

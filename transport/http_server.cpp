@@ -115,7 +115,16 @@ std::string readiness_json(const readiness& r) {
       out += ',';
     append_json_string(out, r.failing[i]);
   }
-  out += "]}";
+  // Each chain reader's breaker state by source, e.g. {"Bridge":"closed"}.
+  out += R"(],"breakers":{)";
+  for (std::size_t i = 0; i < r.breakers.size(); ++i) {
+    if (i)
+      out += ',';
+    append_json_string(out, r.breakers[i].source);
+    out += ':';
+    append_json_string(out, r.breakers[i].state);
+  }
+  out += "}}";
   return out;
 }
 
@@ -325,6 +334,9 @@ void http_server::install_routes() {
         g.node_ready = r.ready ? 1 : 0;
         g.stored_jobs = static_cast<double>(r.jobs);
         g.poisoned_route_keys = static_cast<double>(r.poisoned_keys);
+        g.breakers = std::move(r.breakers);
+        g.store = r.store;
+        g.sessions = r.sessions;
         res.status = 200;
         res.set_content(metrics_.render(g), "text/plain; version=0.0.4; charset=utf-8");
         break;

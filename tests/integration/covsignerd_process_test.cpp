@@ -338,6 +338,16 @@ TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
   }
   EXPECT_EQ(ready_status, 200) << log_text();
   EXPECT_NE(log_text().find("SIMULATED"), std::string::npos) << log_text();
+  // Every chain reader's breaker shows in /readyz and /metrics.
+  auto ready = http.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_NE(ready->body.find(R"("breakers":{)"), std::string::npos) << ready->body;
+  EXPECT_NE(ready->body.find(R"("Bridge":"closed")"), std::string::npos) << ready->body;
+  EXPECT_NE(ready->body.find(R"("wallet registry":"closed")"), std::string::npos) << ready->body;
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(R"(covsigner_reader_breaker_state{reader="Bridge",state="closed"} 1)"),
+            std::string::npos) << metrics->body;
 
   for (std::string route : {"qc_v1", "self_v1"}) {
     auto res = http.Post("/v1/" + route + "/signer/requests",
@@ -346,6 +356,16 @@ TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200) << route << ": " << res->body;
   }
+  // Both jobs were written durably, in at least one group-commit round.
+  metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  auto gauge_value = [&](const std::string& name) {
+    auto at = metrics->body.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(metrics->body.substr(at + name.size() + 2));
+  };
+  EXPECT_GE(gauge_value("covsigner_store_durable_writes"), 2.0) << metrics->body;
+  EXPECT_GE(gauge_value("covsigner_store_write_rounds"), 1.0) << metrics->body;
+  EXPECT_GE(gauge_value("covsigner_sessions_started"), 0.0) << metrics->body;
   // The uncertified examples are refused once a verifier exists.
   auto res = http.Post("/v1/qc_v1/signer/requests",
                        slurp(source_dir + "/examples/requests/qc_v1.json"), "application/json");

@@ -9,6 +9,8 @@
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <fstream>
 
 using namespace covsigner;
@@ -81,6 +83,14 @@ TEST_F(NodeChain, NotReadyOnceTheBridgeBreakerOpensOrTheHeadGoesStale) {
   EXPECT_FALSE(r.ready);
   EXPECT_TRUE(failing_contains(r, "bridge_reader: breaker open")) << ::testing::PrintToString(r.failing);
   EXPECT_TRUE(failing_contains(r, "chain_head: stale")) << ::testing::PrintToString(r.failing);
+  // Both readers' breakers are reported (for /metrics); only the Bridge's
+  // fails readiness.
+  std::map<std::string, std::string> states;
+  for (const auto& b : r.breakers)
+    states[b.source] = b.state;
+  ASSERT_EQ(states.size(), 2u) << ::testing::PrintToString(states);
+  EXPECT_EQ(states["Bridge"], "open");
+  EXPECT_EQ(states.count("wallet registry"), 1u);
 }
 
 TEST_F(NodeChain, ABadChainConfigurationStartsNothing) {

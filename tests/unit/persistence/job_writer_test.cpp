@@ -188,7 +188,12 @@ TEST_F(WriterTest, GroupCommitSharesOneRoundAcrossQueuedOps) {
     cv.notify_all();
     for (auto& d : done)
       d.get_future().wait();
-    EXPECT_EQ(w.rounds(), 2u);
+    auto ws = w.stats();
+    EXPECT_EQ(ws.rounds, 2u);
+    EXPECT_EQ(ws.ops, 9u);
+    EXPECT_EQ(ws.largest_round_ops, 8u); // the eight that queued during round one
+    EXPECT_GT(ws.round_seconds, 0.0);
+    EXPECT_LE(ws.longest_round_seconds, ws.round_seconds);
   }
   auto s = fs.stats();
   // Two rounds x (one file-system sync for the contents + an fsync of the
