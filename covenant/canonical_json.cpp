@@ -102,9 +102,40 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i, unsigned& co
   return len;
 }
 
+namespace {
+
+/// For each byte: true when Go's encoder copies it as is (printable ASCII
+/// other than '"' and '\\'; with escape_html also not <, >, &). A table,
+/// because this runs for every byte of every job file at load.
+struct verbatim_table {
+  bool plain[256] = {};
+  bool html_safe[256] = {};
+  constexpr verbatim_table() {
+    for (unsigned c = 0x20; c < 0x80; ++c) {
+      plain[c] = c != '"' && c != '\\';
+      html_safe[c] = plain[c] && c != '<' && c != '>' && c != '&';
+    }
+  }
+};
+
+constexpr verbatim_table verbatim;
+
+} // namespace
+
 void append_go_json_string(std::string& out, std::string_view s, go_json_options options) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
+    // Runs of plain ASCII (nearly all of a job file: hex, ids, timestamps)
+    // are appended at once rather than byte by byte.
+    const bool* copied = options.escape_html ? verbatim.html_safe : verbatim.plain;
+    std::size_t run = i;
+    while (run < s.size() && copied[static_cast<unsigned char>(s[run])])
+      ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
