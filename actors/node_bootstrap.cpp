@@ -6,6 +6,7 @@
 #include "actors/route_registry.hpp"
 #include "persistence/audit_log.hpp"
 #include "persistence/store_loader.hpp"
+#include "persistence/unsynced_file_system.hpp"
 
 #include <caf/all.hpp>
 
@@ -34,7 +35,9 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
   } else if (options.signer.backend != "none" && !options.signer.backend.empty()) {
     return "signer: unknown backend \"" + options.signer.backend + "\" (none | local_key)";
   }
-  auto fs = std::make_unique<persistence::posix_file_system>();
+  std::unique_ptr<persistence::file_system> fs = std::make_unique<persistence::posix_file_system>();
+  if (options.unsafe_no_fsync)
+    fs = std::make_unique<persistence::unsynced_file_system>(std::move(fs));
   auto layout = persistence::store_layout::for_data_dir(options.data_dir);
   auto opened = persistence::open_store(*fs, layout);
   if (auto* err = std::get_if<persistence::io_error>(&opened))
@@ -61,6 +64,10 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                              options.sync);
   running_node running;
   running.load_summary = loaded.summary_line;
+  if (options.unsafe_no_fsync)
+    running.load_summary = "UNSAFE: store fsync DISABLED (benchmark mode): acknowledged jobs are "
+                           "lost on a power cut; " +
+                           running.load_summary;
   // The loaded state is published before anything is spawned, so the
   // dedupe fast path sees every live key from the first request on.
   auto published = std::make_shared<published_jobs>();

@@ -36,6 +36,11 @@ struct signer_options {
 struct node_options {
   std::filesystem::path data_dir;
   persistence::sync_mode sync = persistence::sync_mode::group;
+  /// BENCHMARK ONLY (covsignerd --store.sync=none, covsigner-bench's
+  /// no-fsync runs): the store runs through persistence::unsynced_file_system,
+  /// so every fsync/syncfs is skipped and acknowledged jobs do not survive a
+  /// power cut. load_summary then starts with a warning saying so.
+  bool unsafe_no_fsync = false;
   node_timeouts timeouts;
   /// Sessions; `sessions.tbtc` carries the engine settings (fraud-defense
   /// gate, minimum confirmations, timeouts). The node fills in the readers,

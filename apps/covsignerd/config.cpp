@@ -32,9 +32,12 @@ covsignerd_config::covsignerd_config() {
          "with POLICY_REJECTED instead of being signed (default: false)")
     .add(min_active_outpoint_confirmations, "min-active-outpoint-confirmations",
          "confirmations the active outpoint needs before it is spent (default: 0 = 6)");
-  opt_group{custom_options_, "store"}.add(
-    store_sync, "sync",
-    "group: writes share fsync rounds; per-job: one write at a time (default: group)");
+  opt_group{custom_options_, "store"}
+    .add(store_sync, "sync",
+         "group: writes share fsync rounds; per-job: one write at a time; none: BENCHMARKS "
+         "ONLY, no fsync at all (needs --store.unsafe-no-fsync-for-benchmarks) (default: group)")
+    .add(store_unsafe_no_fsync_for_benchmarks, "unsafe-no-fsync-for-benchmarks",
+         "allow --store.sync=none: acknowledged jobs are LOST on a power cut (default: false)");
   opt_group{custom_options_, "http"}
     .add(http_workers, "workers", "HTTP worker threads, one per open connection (default: 64)")
     .add(submit_wait_ms, "submit-wait-ms",

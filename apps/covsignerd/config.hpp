@@ -30,6 +30,7 @@ struct covsignerd_config : caf::actor_system_config {
 
   // Ours.
   std::string store_sync = "group";
+  bool store_unsafe_no_fsync_for_benchmarks = false; // required by --store.sync=none
   std::size_t http_workers = 64;
   std::size_t submit_wait_ms = 25000;
   std::size_t http_max_waiting_submits = 0;    // 0: workers / 2

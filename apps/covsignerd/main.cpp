@@ -3,6 +3,7 @@
 #include "approval_requirements.hpp"
 #include "config.hpp"
 #include "messages/type_ids.hpp"
+#include "persistence/sync_option.hpp"
 #include "transport/http_server.hpp"
 #include "transport/auth.hpp"
 #include "transport/token_source.hpp"
@@ -25,14 +26,6 @@
 using namespace covsigner;
 
 namespace {
-
-std::variant<persistence::sync_mode, std::string> parse_sync(const std::string& s) {
-  if (s == "group")
-    return persistence::sync_mode::group;
-  if (s == "per-job")
-    return persistence::sync_mode::per_job;
-  return "invalid --store.sync [" + s + "]: expected group or per-job";
-}
 
 // --trust-roots-file: one JSON object with the reference's three lists.
 std::variant<covenant::trust_roots, std::string> load_trust_roots(const std::string& path) {
@@ -102,7 +95,7 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
     std::cerr << "invalid covenant signer port [" << cfg.port << "]\n";
     return 1;
   }
-  auto sync = parse_sync(cfg.store_sync);
+  auto sync = persistence::parse_store_sync(cfg.store_sync, cfg.store_unsafe_no_fsync_for_benchmarks);
   if (auto* err = std::get_if<std::string>(&sync)) {
     std::cerr << *err << "\n";
     return 1;
@@ -168,7 +161,8 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
 
   actors::node_options options;
   options.data_dir = cfg.data_dir;
-  options.sync = std::get<persistence::sync_mode>(sync);
+  options.sync = std::get<persistence::store_sync>(sync).rounds;
+  options.unsafe_no_fsync = !std::get<persistence::store_sync>(sync).fsync;
   options.timeouts.submit_wait = std::chrono::milliseconds(cfg.submit_wait_ms);
   options.sessions.max_in_flight = cfg.sessions_max_in_flight;
   options.sessions.session_timeout = std::chrono::milliseconds(cfg.sessions_timeout_ms);
@@ -188,6 +182,9 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
     return 1;
   }
   auto& node = std::get<actors::running_node>(started);
+  if (options.unsafe_no_fsync)
+    spdlog::warn("--store.sync=none: EVERY FSYNC IS DISABLED. Acknowledged jobs are lost on a "
+                 "power cut or kernel crash. For benchmarks only; never run a signer like this.");
   spdlog::info("{}", node.load_summary);
   if (!chain_backend)
     spdlog::info("chain: none (passive engine, no signer approval verifier)");
