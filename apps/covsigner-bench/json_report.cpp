@@ -159,9 +159,27 @@ std::string to_json(const bench_report& r) {
     o["target"] = x.target;
     o["comparison"] = x.at_least ? ">=" : "<=";
     o["met"] = x.met();
+    o["leg"] = x.leg;
     ratios.push_back(std::move(o));
   }
   root["ratios"] = std::move(ratios);
+  if (r.durable) {
+    const auto& t = *r.durable;
+    object d;
+    d["durable_scenario"] = t.durable_scenario;
+    d["no_fsync_scenario"] = t.no_fsync_scenario;
+    d["durable_per_s"] = t.durable_per_s;
+    d["fsync_ceiling_per_s"] = t.ceiling_per_s;
+    d["no_fsync_per_s"] = t.no_fsync_per_s;
+    d["ratio_to_fsync_ceiling"] = t.durable_per_s / t.ceiling_per_s;
+    d["ratio_to_no_fsync"] = t.durable_per_s / t.no_fsync_per_s;
+    d["ceiling_leg_per_s"] = t.ceiling_leg_per_s();
+    d["no_fsync_leg_per_s"] = t.no_fsync_leg_per_s();
+    d["target_per_s"] = t.target_per_s();
+    d["binding_leg"] = t.binding_leg();
+    d["met"] = t.met();
+    root["durable_target"] = std::move(d);
+  }
   return boost::json::serialize(root) + "\n";
 }
 

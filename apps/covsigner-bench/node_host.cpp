@@ -55,7 +55,8 @@ std::variant<std::unique_ptr<inproc_node>, std::string> inproc_node::start(const
   n->system_ = std::make_unique<caf::actor_system>(*n->config_);
   actors::node_options options;
   options.data_dir = s.data_dir;
-  options.sync = s.sync;
+  options.sync = s.sync.rounds;
+  options.unsafe_no_fsync = !s.sync.fsync;
   if (s.with_chain) {
     // A fixture chain beside the data dir: heights only (no wallet data is
     // needed for dedupe hits); its fault switch simulates the outage.
@@ -128,9 +129,11 @@ std::optional<std::string> child_node::start(double timeout_s) {
     "--port=" + std::to_string(settings_.port),
     "--listen-address=127.0.0.1",
     "--data-dir=" + settings_.data_dir.string(),
-    std::string("--store.sync=") + (settings_.sync == persistence::sync_mode::group ? "group" : "per-job"),
+    "--store.sync=" + to_string(settings_.sync),
     "--http.workers=" + std::to_string(settings_.http_workers),
   };
+  if (!settings_.sync.fsync)
+    args.push_back("--store.unsafe-no-fsync-for-benchmarks");
   pid_t pid = fork();
   if (pid < 0)
     return "fork failed";

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "actors/node_bootstrap.hpp"
-#include "persistence/job_writer.hpp"
+#include "persistence/sync_option.hpp"
 #include "transport/http_server.hpp"
 
 #include <caf/actor_system.hpp>
@@ -23,7 +23,7 @@ namespace covsigner::bench {
 
 struct inproc_settings {
   std::filesystem::path data_dir;
-  persistence::sync_mode sync = persistence::sync_mode::group;
+  persistence::store_sync sync; // fsync=false: node_options::unsafe_no_fsync (benchmark only)
   bool with_chain = false; // fixture chain + fault switch (written beside data_dir)
   bool with_http = false;
   std::size_t http_workers = 64;
@@ -63,7 +63,7 @@ struct child_settings {
   std::string program; // covsignerd
   std::filesystem::path data_dir;
   std::filesystem::path log_file;
-  persistence::sync_mode sync = persistence::sync_mode::group;
+  persistence::store_sync sync; // none: also passes --store.unsafe-no-fsync-for-benchmarks
   std::size_t http_workers = 64;
   int port = 0; // 0: pick a free loopback port once; restarts reuse it
 };

@@ -80,10 +80,6 @@ std::string to_string(transport_kind t) {
   return t == transport_kind::inproc ? "inproc" : "http";
 }
 
-std::string to_string(persistence::sync_mode m) {
-  return m == persistence::sync_mode::group ? "group" : "per-job";
-}
-
 bool creates_jobs(scenario_kind s) {
   return s == scenario_kind::unique || s == scenario_kind::mixed || s == scenario_kind::sigkill;
 }
@@ -117,7 +113,9 @@ Load:
 Node and disk:
   --data-dir=DIR            parent of the per-run data dirs (default: <build>/bench-data);
                             tmpfs is refused for durable scenarios
-  --store-sync=group|per-job  the node's store.sync (group)
+  --store-sync=group|per-job|none  the node's store.sync (group); none: the same store
+                            work with every fsync/syncfs skipped (UNSAFE, benchmarks only;
+                            covsignerd children get --store.unsafe-no-fsync-for-benchmarks)
   --http-workers=N          the node's HTTP workers (max(64, concurrency))
   --covsignerd=PATH         node binary for sigkill (default: beside this binary)
   --kill-every=T            sigkill: interval between kills (default: three kills per run)
@@ -203,13 +201,11 @@ std::variant<bench_options, parse_error> parse_options(int argc, char** argv) {
         return bad();
       o.data_dir = value;
     } else if (name == "store-sync" || name == "store.sync") {
-      if (value == "group")
-        o.sync = persistence::sync_mode::group;
-      else if (value == "per-job")
-        o.sync = persistence::sync_mode::per_job;
-      else
-        return parse_error{"invalid --store-sync [" + std::string(value) +
-                           "]: expected group or per-job"};
+      // This tool's runs are benchmarks: "none" needs no second flag here.
+      auto sync = persistence::parse_store_sync(value, value == "none");
+      if (auto* err = std::get_if<std::string>(&sync))
+        return parse_error{*err};
+      o.sync = std::get<persistence::store_sync>(sync);
     } else if (name == "json") {
       if (value.empty())
         return bad();

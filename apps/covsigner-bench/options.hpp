@@ -4,7 +4,7 @@
 // where the results go.
 #pragma once
 
-#include "persistence/job_writer.hpp"
+#include "persistence/sync_option.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -38,7 +38,7 @@ struct bench_options {
   double rate = 0;                       // requests/s, open loop; 0 = closed loop
   double warmup_s = 1;                   // load before measuring (not recorded)
   std::string data_dir;                  // parent of per-run data dirs
-  persistence::sync_mode sync = persistence::sync_mode::group;
+  persistence::store_sync sync;          // group; none = no fsync (benchmark only)
   std::size_t http_workers = 0;          // node's HTTP workers; 0 = max(64, concurrency)
   std::string json_file;
   std::string plot_file;
@@ -61,7 +61,6 @@ std::string usage();
 
 std::string to_string(scenario_kind s);
 std::string to_string(transport_kind t);
-std::string to_string(persistence::sync_mode m);
 
 /// Durable scenarios create jobs and check the disk; they refuse tmpfs.
 bool creates_jobs(scenario_kind s);

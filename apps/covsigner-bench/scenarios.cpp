@@ -248,7 +248,9 @@ std::string scenario_name(const scenario_spec& s) {
                   std::to_string(s.concurrency);
   if (s.rate > 0)
     n += " r" + std::to_string(static_cast<long long>(s.rate));
-  if (s.sync != persistence::sync_mode::group)
+  if (!s.sync.fsync)
+    n += " no-fsync";
+  else if (s.sync.rounds != persistence::sync_mode::group)
     n += " " + to_string(s.sync);
   return n;
 }

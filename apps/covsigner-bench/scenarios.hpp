@@ -24,7 +24,7 @@ struct scenario_spec {
   std::optional<std::uint64_t> count;
   double rate = 0;
   double warmup_s = 1;
-  persistence::sync_mode sync = persistence::sync_mode::group;
+  persistence::store_sync sync; // group; fsync=false: the no-fsync comparison run
   std::size_t http_workers = 0; // 0: max(64, concurrency + 16)
   double kill_every_s = 0;      // sigkill
   std::string covsignerd;       // sigkill

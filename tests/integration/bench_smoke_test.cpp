@@ -154,6 +154,50 @@ TEST_F(BenchSmoke, UniqueSubmitsInProcessPerJobSync) {
   EXPECT_EQ(check_field(s, "jobs_in_store"), 40);
 }
 
+TEST_F(BenchSmoke, UniqueSubmitsOverHttpWithFsyncDisabled) {
+  // The standard suite's no-fsync comparison run: the same store work with
+  // every fsync skipped, and the same store check after it.
+  auto s = scenario("unique", "http", {"--count=40", "--store-sync=none"});
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s.at("store_sync").as_string(), "none");
+  EXPECT_EQ(s.at("name").as_string(), "unique http c4 no-fsync");
+  EXPECT_EQ(summary_field(s, "ok"), 40);
+  EXPECT_EQ(check_field(s, "jobs_in_store"), 40);
+  EXPECT_EQ(check_field(s, "keys_acknowledged"), 40);
+}
+
+TEST_F(BenchSmoke, SigkillWithFsyncDisabledStartsCovsignerdWithTheUnsafeFlag) {
+  // The child covsignerd refuses --store.sync=none without
+  // --store.unsafe-no-fsync-for-benchmarks; the bench passes both. (SIGKILL
+  // keeps the page cache, so even unsynced acknowledged jobs must survive.)
+  auto s = scenario("sigkill", "http", {"--duration=2s", "--kill-every=1s", "--store-sync=none"});
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s.at("store_sync").as_string(), "none");
+  EXPECT_GT(summary_field(s, "ok"), 0);
+  EXPECT_GT(check_field(s, "keys_acknowledged"), 0);
+}
+
+TEST_F(BenchSmoke, CovsignerdRefusesNoFsyncWithoutTheUnsafeFlag) {
+  const std::string covsignerd = std::string{COVSIGNER_BINARY_DIR} + "/covsignerd";
+  auto log_file = (dir / "covsignerd.log").string();
+  std::optional<int> status;
+  {
+    test_support::child_process child(
+      covsignerd, {"--port=0", "--data-dir=" + (dir / "refused").string(), "--store.sync=none"},
+      log_file);
+    status = child.wait_for_exit(30s);
+  }
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 1);
+  std::ifstream log(log_file);
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  EXPECT_EQ(text, "--store.sync=none disables every fsync: acknowledged jobs are lost on a power "
+                  "cut; it is for benchmarks only and needs --store.unsafe-no-fsync-for-benchmarks\n");
+  // Nothing was created: the refusal comes before the store is opened.
+  EXPECT_FALSE(fs::exists(dir / "refused"));
+}
+
 TEST_F(BenchSmoke, DuplicateStormLeavesOneJob) {
   for (auto transport : {"http", "inproc"}) {
     auto s = scenario("duplicate", transport);
