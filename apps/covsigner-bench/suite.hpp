@@ -1,6 +1,6 @@
 // A bench run: the baselines, then scenarios in order, then the ratios.
 // standard_suite() is what `make bench` runs (under three minutes on the
-// two-core machines: about 85 s of load plus node starts, store scans and cleanup).
+// two-core machines: about 97 s of load plus node starts, store scans and cleanup).
 #pragma once
 
 #include "apps/covsigner-bench/options.hpp"
@@ -19,7 +19,8 @@ struct run_plan {
 };
 
 /// The standard suite: durable unique submits over HTTP at 256 clients
-/// (group commit, and per-job for comparison) and in-process; dedupe storms
+/// (group commit; the same with fsync disabled and per-job, for
+/// comparison) and in-process; dedupe storms
 /// over HTTP and in-process; conflict storm; polls; mixed; the registry
 /// outage; SIGKILL and restart. `o` supplies data dir and output files.
 run_plan standard_suite(const bench_options& o);
