@@ -2,6 +2,7 @@
 
 #include "covenant/job.hpp"
 #include "covenant/signer_approval.hpp"
+#include "transport/admin_certificate.hpp"
 #include "transport/auth.hpp"
 #include "transport/request_pipeline.hpp"
 #include "transport/routes.hpp"
@@ -21,8 +22,6 @@ namespace {
 constexpr std::string_view health_body = R"({"status":"ok"})";
 constexpr std::string_view conflict_message =
   "routeRequestId already exists with a different request payload";
-constexpr std::string_view issuer_unsupported =
-  "covenant signer engine does not support signer approval certificate issuance";
 // Admin identities get buckets of their own, apart from client tokens.
 constexpr std::size_t admin_identity_base = 1u << 20;
 
@@ -350,7 +349,37 @@ void http_server::install_routes() {
             break;
           }
         }
-        write_error(res, 501, issuer_unsupported);
+        if (req.body.size() > settings_.max_body_bytes) {
+          write_error(res, 400, "malformed request body");
+          break;
+        }
+        {
+          auto input = decode_issue_body(req.body);
+          if (auto* err = std::get_if<http_error>(&input)) {
+            write_prepare_error(res, *err);
+            break;
+          }
+          if (!settings_.certificate_issuer) {
+            write_error(res, 501, issuer_unsupported_message);
+            break;
+          }
+          request_policy scratch;
+          auto cmd = prepare_issue(std::get<covenant::certificate_issue_input>(input),
+                                   policy_now(settings_, scratch));
+          if (auto* err = std::get_if<http_error>(&cmd)) {
+            write_prepare_error(res, *err);
+            break;
+          }
+          auto answer = issue_answer(client_.issue_certificate(
+            settings_.certificate_issuer, std::move(std::get<messages::certificate_issue>(cmd)),
+            settings_.certificate_timeout));
+          if (auto* err = std::get_if<http_error>(&answer)) {
+            write_prepare_error(res, *err);
+            break;
+          }
+          res.status = 200;
+          res.set_content(std::move(std::get<std::string>(answer)), "application/json");
+        }
         break;
       case endpoint::submit: {
         if (req.body.size() > settings_.max_body_bytes) {

@@ -66,6 +66,15 @@ struct http_settings {
   /// it is stale the answer is 503 naming chain_head. Null: no chain (a
   /// certificate then fails as the reference's 500, no height available).
   std::shared_ptr<const chain::published_height> chain_height;
+  /// The admin route's issuer: running_node::certificate_issuer when the
+  /// node has a signer backend (running_node::signer is not null). Null: the
+  /// route answers 501 `covenant signer engine does not support signer
+  /// approval certificate issuance`, as the reference does for an engine
+  /// without an issuer (a node without a signer controls no wallet).
+  messages::certificate_issuer_actor certificate_issuer;
+  /// Bound on one issuance (chain reads before and after, one signature;
+  /// the issuer's own bounds total under 5 minutes). The worker waits.
+  std::chrono::milliseconds certificate_timeout{std::chrono::minutes(5)};
   /// HTTPS (httplib::SSLServer): PEM certificate chain and private key.
   /// Both or neither; without them the server speaks plain HTTP (put a
   /// TLS-terminating proxy in front of a non-loopback deployment).

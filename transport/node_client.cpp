@@ -67,6 +67,18 @@ node_reply node_client::poll(poll_command cmd, std::chrono::milliseconds timeout
   return ask(system_, thread_self(), node_, std::move(cmd), timeout);
 }
 
+certificate_issue_reply node_client::issue_certificate(const certificate_issuer_actor& issuer,
+                                                     certificate_issue cmd,
+                                                     std::chrono::milliseconds timeout) {
+  certificate_issue_reply reply;
+  thread_self()->request(issuer, timeout, std::move(cmd))
+    .receive([&](certificate_issue_reply& r) { reply = std::move(r); },
+             [&](caf::error& err) {
+               reply = {issue_code::internal, {}, "certificate issuer: " + system_.render(err)};
+             });
+  return reply;
+}
+
 readiness node_client::ready(std::chrono::milliseconds timeout) {
   readiness result;
   auto& self = thread_self();

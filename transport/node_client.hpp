@@ -6,6 +6,7 @@
 
 #include "messages/node.hpp"
 #include "messages/published_jobs.hpp"
+#include "messages/signing.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -37,6 +38,12 @@ public:
   messages::node_reply submit(messages::submit_command cmd, std::chrono::milliseconds timeout);
   messages::node_reply poll(messages::poll_command cmd, std::chrono::milliseconds timeout);
   messages::readiness ready(std::chrono::milliseconds timeout);
+  /// Asks the node's certificate issuer (running_node::certificate_issuer)
+  /// on this thread's handle. Precondition: `issuer` is not null. A timeout
+  /// or a dead issuer becomes `internal`.
+  messages::certificate_issue_reply
+  issue_certificate(const messages::certificate_issuer_actor& issuer,
+                    messages::certificate_issue cmd, std::chrono::milliseconds timeout);
 
   caf::actor_system& system() { return system_; }
 

@@ -226,6 +226,11 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   // refused as unverifiable (reference §5.2 step 12).
   http.policy.validation.verifier_configured = setup.verifier;
   http.chain_height = node.head_height;
+  // The admin certificate route issues with the node's signer; without a
+  // signer backend it answers 501, as the reference does for an engine
+  // that cannot issue.
+  if (node.signer)
+    http.certificate_issuer = node.certificate_issuer;
   transport::http_server server{client, http};
   if (cfg.port != 0) {
     auto bound = server.start(cfg.port);
