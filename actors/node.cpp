@@ -6,6 +6,7 @@
 #include "persistence/timestamp.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -224,6 +225,8 @@ caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
 
 caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
   auto& st = self->state;
+  if (st.core_down)
+    return fail(reply_code::unavailable, "the job store is unavailable: " + st.refusal_cause);
   auto promise = self->make_response_promise<node_reply>();
   self->request(st.store, st.timeouts.store, caf::get_atom::value, cmd.request_id)
     .then(
@@ -376,6 +379,93 @@ caf::result<readiness> ready(self_ptr self) {
   return promise;
 }
 
+// --- Core rebuild (DESIGN.md: neither store actor restarts in place) ---
+
+void monitor_core(self_ptr self) {
+  auto& st = self->state;
+  self->monitor(st.store);
+  self->monitor(st.registry);
+  if (st.supervisor)
+    self->monitor(st.supervisor);
+}
+
+void adopt_core(self_ptr self, core_scan scan) {
+  auto& st = self->state;
+  st.rebuilding = false;
+  st.scanning = false;
+  if (!scan.scanned) {
+    st.refusal_cause = "rebuilding the store from the data dir failed (" + scan.error +
+                       "); submits stay refused until the node restarts";
+    spdlog::error("node: {}", st.refusal_cause);
+    return;
+  }
+  auto core = spawn_core(self->home_system(), std::move(*scan.scanned), *st.rebuild);
+  st.store = std::move(core.store);
+  st.registry = std::move(core.registry);
+  st.supervisor = std::move(core.supervisor);
+  ++st.core_generation;
+  monitor_core(self);
+  st.core_down = false;
+  st.refusal_cause.clear();
+  spdlog::warn("node: core rebuilt from the data dir (generation {}): {}", st.core_generation,
+               core.load_summary);
+  // As at startup: jobs that never reached SIGNING resume.
+  for (auto& job : core.resumable)
+    caf::anon_send(st.supervisor, session_start{job_snapshot{std::move(job), 1}});
+}
+
+void start_rebuild(self_ptr self) {
+  auto& st = self->state;
+  st.scanning = true;
+  auto worker = self->home_system().spawn<caf::detached>(core_scan_worker, *st.rebuild);
+  self->request(worker, st.timeouts.rebuild, run_atom::value)
+    .then([self](core_scan& scan) { adopt_core(self, std::move(scan)); },
+          [self](caf::error& err) { adopt_core(self, core_scan{{}, caf::to_string(err)}); });
+}
+
+void core_actor_down(self_ptr self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  if (st.rebuilding) {
+    std::erase(st.stopping, msg.source);
+    if (st.stopping.empty() && !st.scanning)
+      start_rebuild(self);
+    return;
+  }
+  if (st.core_down)
+    return; // the rest of a core already reported down (keep the first cause)
+  std::string_view what;
+  if (msg.source == st.store.address())
+    what = "job_store";
+  else if (msg.source == st.registry.address())
+    what = "route_registry";
+  else if (st.supervisor && msg.source == st.supervisor.address())
+    what = "session_supervisor";
+  else
+    return; // an actor of a core already replaced
+  st.core_down = true;
+  st.refusal_cause = std::string{what} + " stopped (" + caf::to_string(msg.reason) + ")";
+  if (!st.rebuild) {
+    spdlog::error("node: {}; submits are refused until the node restarts", st.refusal_cause);
+    return;
+  }
+  st.refusal_cause += "; rebuilding the store from the data dir";
+  spdlog::error("node: {}", st.refusal_cause);
+  st.rebuilding = true;
+  // Stop the rest of the old core; the scan starts once every old actor is
+  // down, i.e. once the old store has released its files and lock.
+  caf::actor_addr old[] = {st.store.address(), st.registry.address(),
+                           st.supervisor ? st.supervisor.address() : caf::actor_addr{}};
+  for (auto& addr : old) {
+    if (!addr || addr == msg.source)
+      continue;
+    st.stopping.push_back(addr);
+    if (auto handle = caf::actor_cast<caf::actor>(addr))
+      self->send_exit(handle, caf::exit_reason::kill);
+  }
+  if (st.stopping.empty())
+    start_rebuild(self);
+}
+
 } // namespace
 
 std::string new_request_id(std::string_view route) {
@@ -391,28 +481,24 @@ std::string new_request_id(std::string_view route) {
 
 node_actor::behavior_type node(self_ptr self, job_store_actor store, route_registry_actor registry,
                                session_supervisor_actor supervisor, node_timeouts timeouts,
-                               node_chain_readers chain) {
+                               node_chain_readers chain, std::optional<core_options> rebuild) {
   auto& st = self->state;
   st.store = std::move(store);
   st.registry = std::move(registry);
   st.supervisor = std::move(supervisor);
   st.timeouts = timeouts;
   st.chain = std::move(chain);
-  self->monitor(st.store);
-  self->monitor(st.registry);
-  self->set_down_handler([self](caf::down_msg& msg) {
-    auto& st = self->state;
-    // Neither core actor restarts in place: its state must agree with the
-    // disk, so submits stay refused until both are rebuilt from one scan.
-    if (msg.source == st.store.address())
-      st.refusal_cause = "job_store stopped (" + caf::to_string(msg.reason) + ")";
-    else if (msg.source == st.registry.address())
-      st.refusal_cause = "route_registry stopped (" + caf::to_string(msg.reason) + ")";
-  });
+  st.rebuild = std::move(rebuild);
+  monitor_core(self);
+  self->set_down_handler([self](caf::down_msg& msg) { core_actor_down(self, msg); });
   return {
     [self](submit_command& cmd) { return submit(self, cmd); },
     [self](poll_command& cmd) { return poll(self, cmd); },
     [self](ready_atom) { return ready(self); },
+    [self](core_atom) {
+      auto& st = self->state;
+      return node_core{st.store, st.registry, st.supervisor, st.core_generation, {}, {}, {}};
+    },
   };
 }
 

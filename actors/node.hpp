@@ -3,6 +3,7 @@
 // polls (DESIGN.md "Submit and poll, as data flows").
 #pragma once
 
+#include "actors/node_core.hpp"
 #include "covenant/approval_digest.hpp"
 #include "covenant/signer_approval.hpp"
 #include "messages/chain_readers.hpp"
@@ -12,7 +13,9 @@
 #include "messages/signing.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace covsigner::actors {
 
@@ -23,6 +26,9 @@ struct node_timeouts {
   /// readers' own request timeouts (Bridge + registry), so a reader answers
   /// its outage before this fires.
   std::chrono::milliseconds chain{10000};
+  /// One rebuild of the core (a scan of the data dir: ~20 s for 100,000
+  /// jobs on a cold cache here). Past it the node stays refusing submits.
+  std::chrono::milliseconds rebuild{std::chrono::minutes(10)};
 };
 
 /// The chain readers whose health decides readiness and which back signer
@@ -44,18 +50,34 @@ struct node_state {
   // Not an aggregate: CAF would otherwise try to build the state from `self`.
   node_state() = default;
 
+  // The current core (replaced by a rebuild).
   messages::job_store_actor store;
   messages::route_registry_actor registry;
   messages::session_supervisor_actor supervisor;
+  std::uint64_t core_generation = 0;
   node_timeouts timeouts;
   node_chain_readers chain;
-  std::string refusal_cause; // non-empty: a core actor died; submits refused
+  /// How to rebuild the core; none: a dead core actor leaves submits
+  /// refused until the process restarts.
+  std::optional<core_options> rebuild;
+  bool core_down = false;                  // a core actor died; not yet rebuilt
+  bool rebuilding = false;                 // waiting for the old core to stop, or the scan
+  bool scanning = false;                   // the rebuild's scan is running
+  std::vector<caf::actor_addr> stopping;   // old core actors not yet down
+  std::string refusal_cause; // non-empty: submits refused (why)
   static inline const char* name = "node";
 };
 
 /// The node's behaviour over already-spawned core actors. It monitors the
-/// store and the registry: if either dies, submits are refused (polls of
-/// what is on disk keep working while the store lives). A submit flagged
+/// store, the registry and the supervisor. If any of them dies, submits are
+/// refused (answers the HTTP layer already published keep being served) and,
+/// with `rebuild`, the node stops the rest of the core, waits until every
+/// old core actor is down (so the store's files and lock are released),
+/// rebuilds the whole core from one scan on a detached worker, resumes the
+/// jobs still SUBMITTED, and accepts submits again. Jobs that were SIGNING
+/// come back FAILED "interrupted; may have been signed" (the load rule),
+/// never signed again. A failed rebuild leaves submits refused and the node
+/// not ready. A submit flagged
 /// verify_signer_approval is checked against the chain (height, GetWallet,
 /// covenant/signer_approval.hpp) before its route key is claimed, unless the
 /// key is already live (dedupe hit). Readiness: the
@@ -65,7 +87,8 @@ messages::node_actor::behavior_type node(messages::node_actor::stateful_pointer<
                                          messages::job_store_actor store,
                                          messages::route_registry_actor registry,
                                          messages::session_supervisor_actor supervisor,
-                                         node_timeouts timeouts, node_chain_readers chain = {});
+                                         node_timeouts timeouts, node_chain_readers chain = {},
+                                         std::optional<core_options> rebuild = std::nullopt);
 
 /// `kcs_qc_` / `kcs_self_` + 16 lowercase hex from 8 CSPRNG bytes; empty for
 /// an unknown route.

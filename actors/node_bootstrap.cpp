@@ -1,12 +1,9 @@
 #include "actors/node_bootstrap.hpp"
 
 #include "actors/bitcoin_reader.hpp"
-#include "actors/job_store.hpp"
+#include "actors/node_core.hpp"
 #include "actors/registry_reader.hpp"
-#include "actors/route_registry.hpp"
 #include "persistence/audit_log.hpp"
-#include "persistence/store_loader.hpp"
-#include "persistence/unsynced_file_system.hpp"
 
 #include <caf/all.hpp>
 
@@ -35,51 +32,19 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
   } else if (options.signer.backend != "none" && !options.signer.backend.empty()) {
     return "signer: unknown backend \"" + options.signer.backend + "\" (none | local_key)";
   }
-  std::unique_ptr<persistence::file_system> fs = std::make_unique<persistence::posix_file_system>();
-  if (options.unsafe_no_fsync)
-    fs = std::make_unique<persistence::unsynced_file_system>(std::move(fs));
-  auto layout = persistence::store_layout::for_data_dir(options.data_dir);
-  auto opened = persistence::open_store(*fs, layout);
-  if (auto* err = std::get_if<persistence::io_error>(&opened))
-    return err->message;
-  auto& store = std::get<persistence::opened_store>(opened);
-  auto& loaded = store.loaded;
-
-  route_registry_seed seed;
-  for (const auto& job : loaded.jobs)
-    seed.live[job.route_key()] = {job.request_id, job.request_digest};
-  for (const auto& tomb : loaded.tombstones)
-    seed.live[tomb.route_key()] = {tomb.request_id, tomb.request_digest};
-  seed.poisoned = loaded.poisoned;
-  if (loaded.unattributable_corruption)
-    seed.refusal_cause = "the data dir holds corrupt files that name no route key (see "
-                         "quarantine/); new submits are refused until an operator resolves them";
-
-  std::vector<covenant::job> resumable;
-  for (const auto& job : loaded.jobs)
-    if (job.state == covenant::job_state::submitted)
-      resumable.push_back(job);
-
-  auto files = std::make_shared<store_files>(std::move(fs), layout, std::move(store.lock),
-                                             options.sync);
+  core_options core;
+  core.data_dir = options.data_dir;
+  core.sync = options.sync;
+  core.unsafe_no_fsync = options.unsafe_no_fsync;
+  core.store_timeout = options.timeouts.store;
+  core.published = std::make_shared<published_jobs>();
+  // The store is scanned before anything is spawned: a held lock or an
+  // unreadable data dir starts nothing.
+  auto scanned = scan_core(core);
+  if (auto* err = std::get_if<std::string>(&scanned))
+    return *err;
   running_node running;
-  running.load_summary = loaded.summary_line;
-  if (options.unsafe_no_fsync)
-    running.load_summary = "UNSAFE: store fsync DISABLED (benchmark mode): acknowledged jobs are "
-                           "lost on a power cut; " +
-                           running.load_summary;
-  // The loaded state is published before anything is spawned, so the
-  // dedupe fast path sees every live key from the first request on.
-  auto published = std::make_shared<published_jobs>();
-  for (const auto& [key, live] : seed.live)
-    published->publish_owner(key, live.request_id, live.request_digest);
-  for (const auto& job : loaded.jobs)
-    published->publish_job(job);
-  running.published = published;
-  auto impl = system.spawn(job_store, files, std::move(loaded.jobs), published);
-  running.store = caf::actor_cast<job_store_actor>(impl);
-  running.registry = system.spawn(route_registry, running.store, std::move(seed),
-                                  options.timeouts.store, published);
+  running.published = core.published;
   if (sources) {
     running.registry_reader =
       spawn_registry_reader(system, sources->registry, options.registry, options.reader_restarts);
@@ -112,22 +77,44 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                      running.chain_head, sessions.tbtc.chain_timeout,
                                      sessions.tbtc.signer_timeout};
   running.certificate_issuer = system.spawn(certificate_issuer, std::move(issuer));
-  running.supervisor = system.spawn(session_supervisor, running.store, std::move(sessions));
+  core.sessions = std::move(sessions);
+  // Published before anything is spawned, so the dedupe fast path sees
+  // every live key from the first request on.
+  publish_scan(std::get<scanned_core>(scanned), *core.published);
+  auto built = spawn_core(system, std::move(std::get<scanned_core>(scanned)), core);
+  running.load_summary = built.load_summary;
+  running.store = built.store;
+  running.registry = built.registry;
+  running.supervisor = built.supervisor;
   running.node = system.spawn(node, running.store, running.registry, running.supervisor,
                               options.timeouts,
                               node_chain_readers{running.bridge_reader, running.chain_head,
                                                  options.eip712,
                                                  covenant::tbtc_honest_threshold,
-                                                 running.registry_reader});
+                                                 running.registry_reader},
+                              core);
   // Jobs that never reached SIGNING resume; SIGNING ones were already failed
   // as interrupted by the load.
-  for (auto& job : resumable)
+  for (auto& job : built.resumable)
     caf::anon_send(running.supervisor, session_start{job_snapshot{std::move(job), 1}});
   return running;
 }
 
 void stop_node(caf::actor_system& system, running_node& node, std::chrono::milliseconds grace) {
   caf::scoped_actor self{system};
+  // The core may have been rebuilt since start_node: stop the current one.
+  if (node.node)
+    self->request(node.node, std::chrono::seconds(5), core_atom::value)
+      .receive(
+        [&](node_core& current) {
+          if (current.store)
+            node.store = std::move(current.store);
+          if (current.registry)
+            node.registry = std::move(current.registry);
+          if (current.supervisor)
+            node.supervisor = std::move(current.supervisor);
+        },
+        [](caf::error&) {});
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (node.supervisor && std::chrono::steady_clock::now() < deadline) {
     std::uint64_t in_flight = 0;

@@ -1,6 +1,8 @@
-// Startup order of the node's actors: lock and scan the data dir once, then
-// spawn job_store and route_registry from that one scan, then the session
-// supervisor and the node; resume jobs that never reached SIGNING.
+// Startup order of the node's actors: lock and scan the data dir once
+// (actors/node_core.hpp), spawn the chain readers, the signer and the
+// certificate issuer, then the core (job_store, route_registry,
+// session_supervisor) from that one scan and the node, which keeps what it
+// needs to rebuild the core; resume jobs that never reached SIGNING.
 #pragma once
 
 #include "actors/bridge_reader.hpp"
@@ -62,6 +64,8 @@ struct node_options {
 
 struct running_node {
   messages::node_actor node;
+  /// The core as started. The node rebuilds it when one of them dies, so
+  /// after that ask the node (core_atom) for the current ones.
   messages::job_store_actor store;
   messages::route_registry_actor registry;
   messages::session_supervisor_actor supervisor;

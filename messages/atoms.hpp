@@ -21,5 +21,6 @@ using outpoint_atom = caf::atom_constant<caf::atom("outpoint")>;
 using sign_atom = caf::atom_constant<caf::atom("sign")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+using core_atom = caf::atom_constant<caf::atom("core")>;
 
 } // namespace covsigner::messages

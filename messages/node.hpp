@@ -6,6 +6,8 @@
 #include "messages/atoms.hpp"
 #include "messages/chain_messages.hpp"
 #include "messages/job_messages.hpp"
+#include "messages/job_store.hpp"
+#include "messages/route_registry.hpp"
 #include "messages/signing.hpp"
 
 #include <caf/replies_to.hpp>
@@ -98,8 +100,31 @@ typename Inspector::result_type inspect(Inspector& f, readiness& x) {
            x.breakers, x.store, x.sessions);
 }
 
+/// The node's core: job_store, route_registry and session_supervisor, built
+/// from one scan of the data dir. They change when the node rebuilds its
+/// core after one of them died, so embedders ask the node (core_atom) for
+/// the current ones instead of keeping the handles start_node returned.
+struct node_core {
+  job_store_actor store;
+  route_registry_actor registry;
+  session_supervisor_actor supervisor;
+  std::uint64_t generation = 0; // 0 from startup, +1 per rebuild
+  /// Only in a fresh build: jobs still SUBMITTED on disk, to resume, and the
+  /// scan's summary line; `error` says why a rebuild failed (handles null).
+  std::vector<covenant::job> resumable;
+  std::string load_summary;
+  std::string error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_core& x) {
+  return f(caf::meta::type_name("node_core"), x.store, x.registry, x.supervisor, x.generation,
+           x.resumable, x.load_summary, x.error);
+}
+
 using node_actor = caf::typed_actor<caf::replies_to<submit_command>::with<node_reply>,
                                     caf::replies_to<poll_command>::with<node_reply>,
-                                    caf::replies_to<ready_atom>::with<readiness>>;
+                                    caf::replies_to<ready_atom>::with<readiness>,
+                                    caf::replies_to<core_atom>::with<node_core>>;
 
 } // namespace covsigner::messages

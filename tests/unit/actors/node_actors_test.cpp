@@ -223,18 +223,31 @@ TEST_F(NodeActors, ATransitionFromAnOldRevisionIsStale) {
   EXPECT_EQ(out.snapshot.revision, current.snapshot.revision);
 }
 
-TEST_F(NodeActors, SubmitsAreRefusedOnceTheStoreDies) {
+TEST_F(NodeActors, WithoutARebuildSubmitsStayRefusedOnceTheStoreDies) {
+  // A node embedded over the core without a way to rebuild it (no
+  // core_options): a dead store refuses submits and readiness for good.
+  auto bare = system.spawn(actors::node, node.store, node.registry, node.supervisor,
+                           actors::node_timeouts{}, actors::node_chain_readers{},
+                           std::optional<actors::core_options>{});
   caf::scoped_actor self{system};
   self->send_exit(node.store, caf::exit_reason::kill);
   std::this_thread::sleep_for(100ms);
-  auto reply = ask(make_submit("rr-dead", "0xd1"));
+  node_reply reply;
+  self->request(bare, 10s, make_submit("rr-dead", "0xd1"))
+    .receive([&](node_reply& r) { reply = std::move(r); }, [&](caf::error&) {});
   EXPECT_EQ(reply.code, reply_code::unavailable);
   EXPECT_NE(reply.message.find("job_store stopped"), std::string::npos) << reply.message;
   readiness r;
-  self->request(node.node, 10s, ready_atom::value)
+  self->request(bare, 10s, ready_atom::value)
     .receive([&](readiness& x) { r = x; }, [&](caf::error&) {});
   EXPECT_FALSE(r.ready);
-  node.store = nullptr; // already gone
+  poll_command poll;
+  poll.route = "qc_v1";
+  poll.request_id = "kcs_qc_0000000000000001";
+  self->request(bare, 10s, poll).receive([&](node_reply& x) { reply = std::move(x); },
+                                         [&](caf::error&) {});
+  EXPECT_EQ(reply.code, reply_code::unavailable) << reply.message;
+  self->send_exit(bare, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(NodeActors, ReadyWhenTheStoreIsLoadedAndAcceptingWrites) {
@@ -299,7 +312,8 @@ session_supervisor_actor::behavior_type silent_supervisor() {
 TEST_F(NodeActors, ASubmitAnswersPendingWithinTheCallersWaitBound) {
   auto supervisor = system.spawn(silent_supervisor);
   auto slow_node = system.spawn(actors::node, node.store, node.registry, supervisor,
-                                actors::node_timeouts{}, actors::node_chain_readers{});
+                                actors::node_timeouts{}, actors::node_chain_readers{},
+                                std::optional<actors::core_options>{});
   auto cmd = make_submit("rr-wait", "0xd1");
   cmd.wait_ms = 200;
   caf::scoped_actor self{system};

@@ -1,9 +1,9 @@
-// Helpers shared by the chain reader tests: a blocking ask with a timeout,
-// a fixture chain with one wallet, and latency percentiles.
+// Helpers shared by the chain reader tests: a fixture chain with one wallet, and latency percentiles.
 #pragma once
 
 #include "chain/fixture.hpp"
 #include "messages/chain_readers.hpp"
+#include "tests/support/actor_system.hpp"
 
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
@@ -14,17 +14,6 @@
 #include <vector>
 
 namespace covsigner::test_support {
-
-/// Asks `h` and waits up to `timeout`; the reply, or the error as text.
-template <class Reply, class Handle, class... Ts>
-caf::expected<Reply> ask(caf::actor_system& sys, const Handle& h,
-                         std::chrono::milliseconds timeout, Ts... xs) {
-  caf::scoped_actor self{sys};
-  caf::expected<Reply> out{caf::sec::request_timeout};
-  self->request(h, timeout, xs...)
-    .receive([&](Reply& r) { out = std::move(r); }, [&](caf::error& e) { out = std::move(e); });
-  return out;
-}
 
 inline const std::string wallet_pkh = "0x" + std::string(40, 'a');
 inline const std::string unknown_pkh = "0x" + std::string(40, 'b');
