@@ -31,6 +31,7 @@
 #include <httplib.h>
 
 #include <fstream>
+#include <sys/stat.h>
 #include <mutex>
 #include <thread>
 
@@ -437,4 +438,70 @@ TEST_F(AdminCertificateIssuance, TheNodesIssuerRefusals) {
   EXPECT_TRUE(res->body.starts_with(
     "cannot resolve on-chain wallet for signer approval certificate: "))
     << res->body;
+}
+
+// --- covsignerd as users run it -------------------------------------------------
+
+TEST(AdminCertificateCovsignerd, IssuesWithTheLocalKeySigner) {
+  // covsignerd wires the route to the node's issuer when a signer backend
+  // is configured (the 501 without one is in covsignerd_process_test).
+  ts::temp_dir dir;
+  auto key = dir.path() / "signer.key";
+  std::ofstream(key) << std::string(64, '2') << "\n";
+  ::chmod(key.c_str(), 0600);
+  auto qc = ts::signed_vector_request("qc_v1");
+  boost::json::object roots_json;
+  for (const char* kind : {"depositorTrustRoots", "custodianTrustRoots"}) {
+    boost::json::object root{{"route", "qc_v1"},
+                             {"reserve", qc.at("reserve")},
+                             {"network", qc.at("migrationDestination").at("network")},
+                             {"publicKey", ts::dev_public_key_hex(kind[0] == 'd' ? 0x11 : 0x33)}};
+    roots_json[kind] = boost::json::array{root};
+  }
+  auto roots = dir.path() / "roots.json";
+  std::ofstream(roots) << boost::json::serialize(roots_json);
+  auto admin_file = dir.path() / "admin-token";
+  std::ofstream(admin_file) << admin_token << "\n";
+  int port = ts::free_loopback_port();
+  auto log = (dir.path() / "covsignerd.log").string();
+  ts::child_process child(
+    std::string{COVSIGNER_BINARY_DIR} + "/covsignerd",
+    {"--data-dir=" + (dir.path() / "data").string(), "--port=" + std::to_string(port),
+     // The zero EIP-712 domain the vectors were signed under.
+     "--eip712-salt=0x" + std::string(64, '0'), "--chain.backend=fixture",
+     "--chain.fixture-file=" + std::string{COVSIGNER_SOURCE_DIR} + "/examples/chain/dev-chain.json",
+     "--signer.backend=local_key", "--signer.key-file=" + key.string(),
+     "--trust-roots-file=" + roots.string(), "--admin-auth-token-file=" + admin_file.string()},
+    log);
+  auto log_text = [&] {
+    std::ifstream in(log);
+    return std::string{std::istreambuf_iterator<char>(in), {}};
+  };
+  httplib::Client http("127.0.0.1", port);
+  http.set_connection_timeout(0, 200000);
+  http.set_read_timeout(30, 0);
+  // Ready: the store is loaded and the chain head has a fresh height (the
+  // issuer compares endBlock with it).
+  bool ready = false;
+  for (int i = 0; i < 400 && child.running() && !ready; ++i) {
+    if (auto res = http.Get("/readyz"); res && res->status == 200)
+      ready = true;
+    else
+      child.wait_for_exit(50ms);
+  }
+  ASSERT_TRUE(ready) << log_text();
+  auto res = http.Post(admin_path.c_str(), bearer(admin_token),
+                       boost::json::serialize(issue_body(qc, 5000)), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body << log_text();
+  auto certificate = boost::json::parse(res->body).as_object();
+  EXPECT_EQ(certificate.at("approvalDigest").as_string(), crypto::to_0x_hex(payload_digest(qc)));
+  EXPECT_EQ(certificate.at("endBlock").to_number<std::uint64_t>(), 5000u);
+  EXPECT_EQ(certificate.at("walletPublicKey").as_string(),
+            crypto::to_0x_hex(
+              crypto::serialize_uncompressed(crypto::derive_public_key(ts::dev_key(0x22)))));
+  child.signal(SIGTERM);
+  auto status = child.wait_for_exit(20s);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << log_text();
 }
