@@ -1,6 +1,6 @@
 // A bench run: the baselines, then scenarios in order, then the ratios.
 // standard_suite() is what `make bench` runs (under three minutes on the
-// two-core machines: about 97 s of load plus node starts, store scans and cleanup).
+// two-core machines: about 93 s of load plus node starts, store scans and cleanup).
 #pragma once
 
 #include "apps/covsigner-bench/options.hpp"
