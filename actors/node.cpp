@@ -64,6 +64,7 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
             promise.deliver(ok(claim.snapshot.job));
             return;
           case claim_code::conflict:
+          case claim_code::pruned:
             promise.deliver(fail(reply_code::bad_request, std::move(claim.detail)));
             return;
           case claim_code::poisoned:

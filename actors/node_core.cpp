@@ -13,10 +13,11 @@ namespace {
 route_registry_seed seed_of(const persistence::loaded_store& loaded) {
   route_registry_seed seed;
   for (const auto& job : loaded.jobs)
-    seed.live[job.route_key()] = {job.request_id, job.request_digest};
+    seed.live[job.route_key()] = {job.request_id, job.request_digest, {}};
   // A pruned key never reopens: its tombstone keeps it live.
   for (const auto& tomb : loaded.tombstones)
-    seed.live[tomb.route_key()] = {tomb.request_id, tomb.request_digest};
+    seed.live[tomb.route_key()] = {tomb.request_id, tomb.request_digest,
+                                   std::string{covenant::to_string(tomb.final_state)}};
   seed.poisoned = loaded.poisoned;
   if (loaded.unattributable_corruption)
     seed.refusal_cause = "the data dir holds corrupt files that name no route key (see "

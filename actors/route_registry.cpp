@@ -102,6 +102,7 @@ route_registry_actor::behavior_type route_registry(self_ptr self, job_store_acto
     entry.state = route_registry_state::phase::live;
     entry.request_id = std::move(live.request_id);
     entry.request_digest = std::move(live.request_digest);
+    entry.pruned_state = std::move(live.pruned_state);
   }
   return {
     [self](route_claim& claim) -> caf::result<claim_result> {
@@ -124,6 +125,12 @@ route_registry_actor::behavior_type route_registry(self_ptr self, job_store_acto
         entry.waiters.push_back(promise);
         return promise;
       }
+      if (!entry.pruned_state.empty())
+        // Not retriable, so not a 503: the job is gone for good.
+        return claim_result{claim_code::pruned, {},
+                            "routeRequestId " + key + " belongs to a job that ended " +
+                            entry.pruned_state + " and was pruned (requestId " +
+                            entry.request_id + "); the job is no longer stored"};
       return answer_existing(self, entry.request_id);
     },
     [self](lookup_atom, const std::string& key) -> route_owner {

@@ -20,6 +20,9 @@ struct route_registry_seed {
   struct live_entry {
     std::string request_id;
     std::string request_digest;
+    /// A pruned job's final state (from its tombstone); empty while the job
+    /// is stored. A pruned key never reopens.
+    std::string pruned_state;
   };
   std::unordered_map<std::string, live_entry> live;  // route key -> owner
   std::map<std::string, std::string> poisoned;       // route key -> reason
@@ -35,6 +38,7 @@ struct route_registry_state {
     phase state = phase::creating;
     std::string request_id;
     std::string request_digest;
+    std::string pruned_state; // see route_registry_seed::live_entry
     std::vector<caf::typed_response_promise<messages::claim_result>> waiters;
   };
   std::unordered_map<std::string, entry> entries;

@@ -124,6 +124,7 @@ enum class claim_code : std::uint8_t {
   poisoned, // the route key may belong to a lost or corrupt job: refused
   refused,  // the node refuses all new submits (detail says why)
   failed,   // the durable create failed; the claim was rolled back
+  pruned,   // same route key and digest, but its job was pruned (detail says so)
 };
 
 struct claim_result {

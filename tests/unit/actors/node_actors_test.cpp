@@ -4,7 +4,10 @@
 #include "actors/node_bootstrap.hpp"
 #include "tests/support/actor_system.hpp"
 #include "persistence/job_file.hpp"
+#include "persistence/prune.hpp"
 #include "persistence/store_layout.hpp"
+#include "persistence/store_loader.hpp"
+#include "persistence/store_lock.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <caf/all.hpp>
@@ -293,6 +296,54 @@ TEST_F(NodeActors, AJobFoundSigningAfterRestartIsFailedAsInterrupted) {
   EXPECT_EQ(poll.result.detail, "interrupted; may have been signed");
   auto again = ask(make_submit("rr-sig", "0xd1"));
   EXPECT_EQ(again.result.status, "FAILED");
+}
+
+TEST_F(NodeActors, APrunedKeyNeverReopensAndSaysItWasPruned) {
+  auto created = ask(make_submit("rr-pr", "0xd1"));
+  ASSERT_EQ(created.code, reply_code::ok) << created.message;
+  auto id = created.result.request_id;
+  caf::scoped_actor self{system};
+  store_result current;
+  self->request(node.store, 10s, caf::get_atom::value, id)
+    .receive([&](store_result& r) { current = r; }, [&](caf::error&) {});
+  covenant::job_transition failed;
+  failed.state = covenant::job_state::failed;
+  failed.reason = "POLICY_REJECTED";
+  failed.detail = "refused";
+  store_result done;
+  self->request(node.store, 10s, transition_request{id, current.snapshot.revision, failed})
+    .receive([&](store_result& r) { done = r; }, [&](caf::error&) {});
+  ASSERT_EQ(done.code, store_code::ok) << done.detail;
+  stop();
+  {
+    // covsignerctl store prune, as an operator runs it with the node down.
+    auto lock = persistence::store_lock::open(dir.path());
+    ASSERT_TRUE(std::holds_alternative<persistence::store_lock>(lock));
+    persistence::posix_file_system fs;
+    auto layout = persistence::store_layout::for_data_dir(dir.path());
+    auto loaded = persistence::load_store(fs, layout);
+    ASSERT_TRUE(std::holds_alternative<persistence::loaded_store>(loaded));
+    auto ops = persistence::plan_prune(
+      std::get<persistence::loaded_store>(loaded).jobs,
+      std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now() +
+                                                              std::chrono::hours(1)),
+      std::chrono::minutes(1));
+    ASSERT_EQ(ops.size(), 1u);
+    ASSERT_TRUE(std::holds_alternative<std::vector<persistence::tombstone>>(
+      persistence::prune_jobs(fs, layout, ops)));
+  }
+  start();
+  // Same payload: a clear, final answer (not a retriable 503, never a new job).
+  auto again = ask(make_submit("rr-pr", "0xd1"));
+  EXPECT_EQ(again.code, reply_code::bad_request);
+  EXPECT_EQ(again.message, "routeRequestId qc_v1:rr-pr belongs to a job that ended FAILED and was "
+                           "pruned (requestId " + id + "); the job is no longer stored");
+  auto other = ask(make_submit("rr-pr", "0xd2"));
+  EXPECT_EQ(other.code, reply_code::bad_request);
+  EXPECT_EQ(other.message, "routeRequestId already exists with a different request payload");
+  auto poll = ask(poll_command{"qc_v1", id, "rr-pr", "0xd1"});
+  EXPECT_EQ(poll.code, reply_code::not_found);
+  EXPECT_FALSE(std::filesystem::exists(job_file(id)));
 }
 
 namespace {
