@@ -24,11 +24,19 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
       return "chain configuration: " + error;
   }
   std::optional<crypto::private_key> signer_key;
+  signer_actor remote_signer; // remote backend: the connected remote
   if (options.signer.backend == "local_key") {
     auto key = load_local_key(options.signer.key_file, options.signer.make_undumpable);
     if (auto* err = std::get_if<std::string>(&key))
       return "signer: " + *err;
     signer_key = std::get<crypto::private_key>(key);
+  } else if (options.signer.backend == "remote") {
+    // Connects once (blocking, this is not an actor thread): a remote that
+    // is not there, or not a signer, stops the start here.
+    auto connected = connect_remote_signer(system, options.signer.remote);
+    if (auto* err = std::get_if<std::string>(&connected))
+      return "signer: " + *err;
+    remote_signer = std::get<signer_actor>(std::move(connected));
   } else if (options.signer.backend != "none" && !options.signer.backend.empty()) {
     return "signer: unknown backend \"" + options.signer.backend + "\" (none | local_key)";
   }
@@ -61,8 +69,10 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
   }
   // Sessions get the readers, the signer and the audit log.
   auto sessions = options.sessions;
-  if (signer_key) {
-    auto handle = spawn_local_key_signer(system, *signer_key);
+  if (signer_key || remote_signer) {
+    auto handle = signer_key ? spawn_local_key_signer(system, *signer_key)
+                             : spawn_remote_signer(system, options.signer.remote,
+                                                   std::move(remote_signer));
     running.signer = handle.actor;
     sessions.tbtc.signer = std::move(handle);
     sessions.engine = engine_kind::tbtc;

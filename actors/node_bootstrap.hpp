@@ -9,6 +9,7 @@
 #include "actors/certificate_issuer.hpp"
 #include "actors/chain_head.hpp"
 #include "actors/node.hpp"
+#include "actors/remote_signer.hpp"
 #include "actors/session_supervisor.hpp"
 #include "chain/backends.hpp"
 #include "messages/published_jobs.hpp"
@@ -24,15 +25,20 @@
 namespace covsigner::actors {
 
 /// The signer backend (DESIGN.md "Options": --signer.backend,
-/// --signer.key-file).
+/// --signer.key-file, --signer.remote-*).
 struct signer_options {
   /// "none": no signer (the passive engine needs none); "local_key": a
-  /// secp256k1 key read from `key_file` (mode 0600), which also selects the
-  /// tbtc engine for sessions.
+  /// secp256k1 key read from `key_file` (mode 0600); "remote": a signer
+  /// actor in another process over caf::io (actors/remote_signer.hpp; the
+  /// actor system must load caf::io::middleman). A signer selects the tbtc
+  /// engine for sessions.
   std::string backend = "none";
   std::filesystem::path key_file;
   /// local_key: mark the process not dumpable before reading the key.
   bool make_undumpable = true;
+  /// remote: where it is, its public key, TLS, timeouts. start_node checks
+  /// them and connects once before anything is spawned.
+  remote_signer_settings remote;
 };
 
 struct node_options {
@@ -69,7 +75,7 @@ struct running_node {
   messages::job_store_actor store;
   messages::route_registry_actor registry;
   messages::session_supervisor_actor supervisor;
-  messages::signer_actor signer; // the local_key signer; null without one
+  messages::signer_actor signer; // the local_key or remote signer; null without one
   /// Signer approval certificates for the admin route (reference §6.4).
   messages::certificate_issuer_actor certificate_issuer;
   messages::registry_reader_actor registry_reader; // null without a chain

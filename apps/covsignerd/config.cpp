@@ -72,10 +72,24 @@ covsignerd_config::covsignerd_config() {
          "interrupted (default: 300000)");
   opt_group{custom_options_, "signer"}
     .add(signer_backend, "backend",
-         "none | local_key; local_key signs with the key in --signer.key-file (default: none = "
-         "the passive engine, nothing is signed)")
+         "none | local_key | remote; local_key signs with the key in --signer.key-file, remote "
+         "asks the signer actor at --signer.remote-host:--signer.remote-port over caf::io "
+         "(default: none = the passive engine, nothing is signed)")
     .add(signer_key_file, "key-file",
-         "local_key: file holding the secp256k1 key as hex; must be mode 0600 (default: none)");
+         "local_key: file holding the secp256k1 key as hex; must be mode 0600 (default: none)")
+    .add(signer_remote_host, "remote-host",
+         "remote: host of the remote signer; loopback only unless --signer.remote-tls "
+         "(default: 127.0.0.1)")
+    .add(signer_remote_port, "remote-port", "remote: port of the remote signer (default: 0 = unset)")
+    .add(signer_remote_public_key, "remote-public-key",
+         "remote: the compressed secp256k1 key the remote signs with, 0x + 66 hex (default: none)")
+    .add(signer_remote_tls, "remote-tls",
+         "remote: mutual TLS with --openssl.certificate, --openssl.key and --openssl.cafile "
+         "(default: false)")
+    .add(signer_remote_connect_timeout_ms, "remote-connect-timeout-ms",
+         "remote: bound on one (re)connect (default: 5000)")
+    .add(signer_remote_request_timeout_ms, "remote-request-timeout-ms",
+         "remote: bound on one signature request (default: 60000)");
   opt_group{custom_options_, "chain"}
     .add(chain_backend, "backend",
          "none | fixture | ethereum; a chain makes the node verify signer approval "

@@ -52,8 +52,15 @@ struct covsignerd_config : caf::actor_system_config {
   // Signing (reference §6.2, §7.1): the safe defaults refuse to sign.
   bool bridge_covenant_fraud_defense_confirmed = false;
   std::uint64_t min_active_outpoint_confirmations = 0; // 0: the default, 6
-  std::string signer_backend = "none";                 // none | local_key
+  std::string signer_backend = "none";                 // none | local_key | remote
   std::string signer_key_file;                         // local_key: mode 0600
+  // remote (actors/remote_signer.hpp): a signer actor over caf::io.
+  std::string signer_remote_host = "127.0.0.1";
+  int signer_remote_port = 0;
+  std::string signer_remote_public_key;                // 0x + 66 hex
+  bool signer_remote_tls = false;                      // with --openssl.*
+  std::size_t signer_remote_connect_timeout_ms = 5000;
+  std::size_t signer_remote_request_timeout_ms = 60000;
 
   // The host chain (Bridge, Wallet Registry, head) and Bitcoin sources.
   // "none" (default, the reference's passive engine): no chain readers and

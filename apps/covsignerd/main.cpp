@@ -10,6 +10,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 #include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -157,6 +158,13 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
       return 1;
     }
   }
+  // The remote signer backend talks caf::io (with TLS: CAF's OpenSSL
+  // module); other backends open no CAF network port and load neither.
+  if (cfg.signer_backend == "remote") {
+    cfg.load<caf::io::middleman>();
+    if (cfg.signer_remote_tls)
+      cfg.load<caf::openssl::manager>();
+  }
   caf::actor_system system{cfg};
 
   actors::node_options options;
@@ -173,6 +181,14 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
                                                : cfg.min_active_outpoint_confirmations;
   options.signer.backend = cfg.signer_backend;
   options.signer.key_file = cfg.signer_key_file;
+  options.signer.remote.host = cfg.signer_remote_host;
+  options.signer.remote.port = cfg.signer_remote_port;
+  options.signer.remote.public_key = cfg.signer_remote_public_key;
+  options.signer.remote.tls = cfg.signer_remote_tls;
+  options.signer.remote.connect_timeout =
+    std::chrono::milliseconds(cfg.signer_remote_connect_timeout_ms);
+  options.signer.remote.request_timeout =
+    std::chrono::milliseconds(cfg.signer_remote_request_timeout_ms);
   options.chain = chain_backend;
   options.eip712 = {cfg.eip712_chain_id, *salt};
   apply_reader_settings(cfg, options);
