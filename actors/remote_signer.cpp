@@ -162,8 +162,11 @@ void connected(self_ptr self, signer_actor remote) {
 void connect_failed(self_ptr self, const caf::error& err) {
   auto& st = self->state;
   st.connecting = false;
-  const auto cause = "cannot reach the remote signer at " + endpoint(st.settings) + ": " +
-                     self->system().render(err);
+  const auto cause =
+    "cannot reach the remote signer at " + endpoint(st.settings) + ": " +
+    (err == caf::sec::request_timeout
+       ? "no connection within " + std::to_string(st.settings.connect_timeout.count()) + " ms"
+       : self->system().render(err));
   std::vector<std::string> waiting;
   for (auto& [id, entry] : st.pending)
     if (!entry.in_flight)
@@ -342,11 +345,22 @@ connect_remote_signer(caf::actor_system& system, const remote_signer_settings& s
     if (auto err = check_tls_files(cfg))
       return "TLS for the remote signer: " + *err;
   }
-  auto remote = dial(system, settings);
-  if (!remote)
-    return "cannot reach the remote signer at " + endpoint(settings) + ": " +
-           system.render(remote.error());
-  return std::move(*remote);
+  // Dialled by the same detached helper as reconnects, so a remote that
+  // accepts but never completes the handshake cannot hold the start forever.
+  std::variant<signer_actor, std::string> out =
+    "cannot reach the remote signer at " + endpoint(settings) + ": no answer";
+  caf::scoped_actor self{system};
+  auto helper = system.spawn<caf::detached>(connector, settings);
+  self->request(helper, settings.connect_timeout, caf::connect_atom::value)
+    .receive([&](signer_actor& remote) { out = std::move(remote); },
+             [&](caf::error& err) {
+               out = "cannot reach the remote signer at " + endpoint(settings) + ": " +
+                     (err == caf::sec::request_timeout
+                        ? "no connection within " +
+                            std::to_string(settings.connect_timeout.count()) + " ms"
+                        : system.render(err));
+             });
+  return out;
 }
 
 signer_handle spawn_remote_signer(caf::actor_system& system, remote_signer_settings settings,

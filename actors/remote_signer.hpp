@@ -17,9 +17,11 @@
 //
 // Client behaviour:
 //   * connecting blocks (caf::io), so it never runs on CAF's scheduler
-//     threads: the first connection is made by connect_remote_signer (call
-//     it from main or a test), reconnects by a detached helper actor whose
-//     answer comes back as a message, bounded by `connect_timeout`;
+//     threads: a detached helper actor dials and its answer comes back as a
+//     message, bounded by `connect_timeout` (the first connection, made by
+//     connect_remote_signer from main or a test, waits for it; reconnects
+//     do not block the client). A dial that hangs past the bound keeps its
+//     helper thread until the kernel gives up on the socket;
 //   * the remote proxy is monitored: when it goes away, the next request
 //     reconnects; requests in flight on the lost connection are sent again
 //     once on the new connection (same request_id and sighash, so an
