@@ -53,7 +53,10 @@ test: build peers
 	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' $(BUILD)/fuzz.log | sed 's/^/request_fuzz 60 s: /'
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# examples/dev.ini signs with the PUBLIC development key in
+# examples/dev-signer.key, which must be mode 0600 (git checks it out 0644).
 run: build
+	@chmod 600 examples/dev-signer.key
 	@$(BUILD)/bin/covsignerd --config-file=examples/dev.ini $(RUN_ARGS)
 
 # The standard load suite (under 3 minutes): table on stdout, results and

@@ -1,6 +1,7 @@
-// The request tools: `example`, `digest`, `validate` (command.hpp).
+// The request tools: `example`, `example-chain`, `digest`, `validate` (command.hpp).
 #include "apps/covsignerctl/arguments.hpp"
 #include "apps/covsignerctl/command.hpp"
+#include "apps/covsignerctl/example_chain.hpp"
 #include "apps/covsignerctl/example_request.hpp"
 #include "apps/covsignerctl/pretty_json.hpp"
 #include "covenant/normalize.hpp"
@@ -8,6 +9,7 @@
 #include "covenant/validation.hpp"
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <ostream>
 
@@ -42,6 +44,17 @@ std::optional<std::pair<parsed_arguments, covenant::eip712_domain>> parse_with_d
   return std::make_pair(std::move(a), std::get<covenant::eip712_domain>(domain));
 }
 
+// A decimal uint64 option value (digits only), or nullopt.
+std::optional<std::uint64_t> parse_u64(const std::string& text) {
+  std::uint64_t v = 0;
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    return std::nullopt;
+  return v;
+}
+
 // Reads and decodes the one FILE argument; on failure prints to `err`
 // (decoding failures: the HTTP body text, then the decoder's detail) and
 // returns the exit code.
@@ -66,7 +79,8 @@ std::variant<covenant::submit_input, int> read_submit_file(const parsed_argument
 }
 
 int run_example(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  auto parsed = parse_with_domain(args, {"route", "action", "route-request-id"}, err);
+  auto parsed = parse_with_domain(
+      args, {"route", "action", "route-request-id", "signer-approval-end-block"}, err);
   if (!parsed)
     return exit_usage;
   auto& [a, domain] = *parsed;
@@ -79,12 +93,52 @@ int run_example(const std::vector<std::string>& args, std::ostream& out, std::os
   options.action = a.option("action").value_or("");
   options.route_request_id = a.option("route-request-id").value_or("");
   options.domain = domain;
+  if (auto end_block = a.option("signer-approval-end-block")) {
+    auto v = parse_u64(*end_block);
+    if (!v || *v == 0) {
+      err << "covsignerctl: invalid --signer-approval-end-block [" << *end_block
+          << "]: expected a non-zero decimal uint64\n";
+      return exit_usage;
+    }
+    options.signer_approval_end_block = *v;
+  }
   auto body = make_example_submit(options);
   if (const auto* e = std::get_if<std::string>(&body)) {
     err << "covsignerctl: " << *e << '\n';
     return e->rfind("internal:", 0) == 0 ? exit_internal : exit_usage;
   }
   out << pretty_json(std::get<boost::json::object>(body));
+  return exit_ok;
+}
+
+int run_example_chain(const std::vector<std::string>& args, std::ostream& out,
+                      std::ostream& err) {
+  auto parsed = parse_arguments(args, {"confirmations"});
+  if (const auto* e = std::get_if<std::string>(&parsed)) {
+    err << "covsignerctl: " << *e << '\n';
+    return exit_usage;
+  }
+  const auto& a = std::get<parsed_arguments>(parsed);
+  if (!a.positional.empty()) {
+    err << "covsignerctl: usage: covsignerctl example-chain [--confirmations N]\n";
+    return exit_usage;
+  }
+  std::uint64_t confirmations = 6;
+  if (auto text = a.option("confirmations")) {
+    auto v = parse_u64(*text);
+    if (!v) {
+      err << "covsignerctl: invalid --confirmations [" << *text
+          << "]: expected a decimal uint64\n";
+      return exit_usage;
+    }
+    confirmations = *v;
+  }
+  auto chain = make_example_chain(confirmations);
+  if (const auto* e = std::get_if<std::string>(&chain)) {
+    err << "covsignerctl: " << *e << '\n';
+    return exit_internal;
+  }
+  out << pretty_json(std::get<boost::json::object>(chain));
   return exit_ok;
 }
 
@@ -143,16 +197,27 @@ int run_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   return exit_ok;
 }
 
-const std::array<command, 3> commands = {{
+const std::array<command, 4> commands = {{
     {"example", "print a valid, dev-key-signed submit body",
      "usage: covsignerctl example --route qc_v1|self_v1 [--action MIGRATION|REDEEM|RENEW]\n"
-     "                            [--route-request-id ID] [--eip712-chain-id N] [--eip712-salt HEX]\n"
+     "                            [--route-request-id ID] [--signer-approval-end-block N]\n"
+     "                            [--eip712-chain-id N] [--eip712-salt HEX]\n"
      "\n"
      "Prints (stdout) a submit body for POST /v1/<route>/signer/requests that a node with\n"
-     "the given EIP-712 domain, no trust roots and no certificate verifier accepts:\n"
-     "consistent destination and plan commitments, D (and for qc_v1, C) approvals, no\n"
-     "signerApproval, no plan quote. Without --action the action field is omitted\n"
-     "(MIGRATION). Default routeRequestId: ors_demo_<route>.\n"
+     "the given EIP-712 domain and no trust roots accepts: consistent destination and\n"
+     "plan commitments, D (and for qc_v1, C) approvals, no plan quote. Without --action\n"
+     "the action field is omitted (MIGRATION). Default routeRequestId: ors_demo_<route>.\n"
+     "\n"
+     "The active outpoint is output 1 of the route's SIMULATED development funding\n"
+     "transaction, which `covsignerctl example-chain` puts on the development fixture\n"
+     "chain (examples/chain/dev-chain.json): a node on that chain whose signer is the\n"
+     "signer dev key (examples/dev-signer.key) can sign the request.\n"
+     "\n"
+     "Without --signer-approval-end-block there is no signerApproval (a node without a\n"
+     "certificate verifier, i.e. without a chain, refuses one). With it, the body carries\n"
+     "a v2 signer approval certificate valid through host-chain block N, signed by the\n"
+     "signer dev key for the development wallet of example-chain (wallet id 0xa1..a1,\n"
+     "members-IDs hash 0xb2..b2, honest threshold 51); a node with a chain requires one.\n"
      "\n"
      "The approvals are signed with FIXED, PUBLISHED DEVELOPMENT KEYS (the secp256k1\n"
      "scalars 0x11..11 depositor, 0x22..22 signer, 0x33..33 custodian, from the\n"
@@ -161,8 +226,26 @@ const std::array<command, 3> commands = {{
      "options:\n"
      "  --route R               qc_v1 or self_v1 (required)\n"
      "  --action A              MIGRATION, REDEEM or RENEW\n"
-     "  --route-request-id ID   the body's routeRequestId\n" COVSIGNERCTL_DOMAIN_HELP,
+     "  --route-request-id ID   the body's routeRequestId\n"
+     "  --signer-approval-end-block N\n"
+     "                          add a signer approval certificate valid through host-chain\n"
+     "                          block N (non-zero; the dev chain is at height 1000)\n"
+     COVSIGNERCTL_DOMAIN_HELP,
      run_example},
+    {"example-chain", "print the development fixture chain the examples spend from",
+     "usage: covsignerctl example-chain [--confirmations N]\n"
+     "\n"
+     "Prints (stdout) a fixture chain file (covsignerd --chain.backend=fixture\n"
+     "--chain.fixture-file=F) holding SIMULATED data only: host-chain height 1000,\n"
+     "Bitcoin height 850000, the development wallet of the PUBLIC signer dev key\n"
+     "(0x22..22; Live, wallet id 0xa1..a1, members-IDs hash 0xb2..b2) and the qc_v1 and\n"
+     "self_v1 development funding transactions whose output 1 every `covsignerctl\n"
+     "example` body of that route spends. examples/chain/dev-chain.json is its output.\n"
+     "\n"
+     "options:\n"
+     "  --confirmations N       confirmations of each funding transaction (default 6,\n"
+     "                          the node's default minimum)\n",
+     run_example_chain},
     {"digest", "print a submit body's request and approval digests",
      "usage: covsignerctl digest FILE [--eip712-chain-id N] [--eip712-salt HEX]\n"
      "\n"

@@ -1,8 +1,16 @@
 // covsignerd as users run it: a child process serving HTTP on 127.0.0.1,
 // stopped with SIGTERM, restarted on the same data dir.
 #include "tests/support/child_process.hpp"
+#include "tests/support/dev_examples.hpp"
 #include "tests/support/requests.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include "bitcoin/covenant_transaction.hpp"
+#include "bitcoin/interpreter.hpp"
+#include "bitcoin/script.hpp"
+#include "covenant/handoff.hpp"
+#include "covenant/signing_engine.hpp"
+#include "persistence/audit_log.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -10,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 using namespace covsigner;
@@ -317,16 +326,33 @@ std::string write_trust_roots(const std::filesystem::path& dir, const std::strin
 
 } // namespace
 
+namespace {
+
+// What `make run` starts (examples/dev.ini), with paths made absolute, the
+// key file as `make run` leaves it (mode 0600) and `extra` options.
+std::vector<std::string> dev_ini_args(const std::filesystem::path& dir,
+                                      std::vector<std::string> extra) {
+  std::vector<std::string> args{
+    "--config-file=" + source_dir + "/examples/dev.ini",
+    "--chain.fixture-file=" + source_dir + "/examples/chain/dev-chain.json",
+    "--signer.key-file=" + test_support::copy_dev_signer_key(dir).string(),
+    "--data-dir=" + (dir / "data").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::string json_string(const boost::json::value& v, const char* key) {
+  const auto* o = v.if_object();
+  const auto* member = o ? o->if_contains(key) : nullptr;
+  return member && member->is_string() ? std::string(member->as_string()) : "<missing>";
+}
+
+} // namespace
+
 TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
   // What `make run` starts, on a free port and a temporary data dir.
   auto child = std::make_unique<test_support::child_process>(
-    covsignerd,
-    std::vector<std::string>{"--config-file=" + source_dir + "/examples/dev.ini",
-                             "--chain.fixture-file=" + source_dir +
-                               "/examples/chain/dev-chain.json",
-                             "--port=" + std::to_string(port),
-                             "--data-dir=" + (dir.path() / "data").string()},
-    log);
+    covsignerd, dev_ini_args(dir.path(), {"--port=" + std::to_string(port)}), log);
   ASSERT_TRUE(wait_healthy(*child)) << log_text();
   httplib::Client http("127.0.0.1", port);
   int ready_status = 0;
@@ -349,13 +375,84 @@ TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
   EXPECT_NE(metrics->body.find(R"(covsigner_reader_breaker_state{reader="Bridge",state="closed"} 1)"),
             std::string::npos) << metrics->body;
 
+  // The README walk-through: the certified examples sign on the dev chain.
+  std::map<std::string, boost::json::value> answers;
   for (std::string route : {"qc_v1", "self_v1"}) {
-    auto res = http.Post("/v1/" + route + "/signer/requests",
-                         slurp(source_dir + "/examples/chain/" + route + "-certified.json"),
-                         "application/json");
+    const std::string body = slurp(source_dir + "/examples/requests/" + route + "-certified.json");
+    auto res = http.Post("/v1/" + route + "/signer/requests", body, "application/json");
     ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 200) << route << ": " << res->body;
+    ASSERT_EQ(res->status, 200) << route << ": " << res->body;
+    auto answer = boost::json::parse(res->body);
+    ASSERT_EQ(json_string(answer, "status"), "READY") << route << ": " << res->body;
+    // The same body again (dedupe) and a poll answer the same result.
+    auto again = http.Post("/v1/" + route + "/signer/requests", body, "application/json");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->body, res->body);
+    auto poll = http.Post("/v1/" + route + "/signer/requests/" +
+                            json_string(answer, "requestId") + ":poll",
+                          body, "application/json");
+    ASSERT_TRUE(poll);
+    EXPECT_EQ(poll->body, res->body);
+    answers[route] = std::move(answer);
   }
+
+  // self_v1: READY with the signed transaction (reference §2.3, §6.7). It
+  // spends the fixture's covenant output and our interpreter accepts it.
+  const auto self_request =
+    boost::json::parse(slurp(source_dir + "/examples/requests/self_v1-certified.json"))
+      .at("request").as_object();
+  const auto self_output = test_support::dev_chain_output_of(self_request);
+  const auto& self_v1 = answers["self_v1"];
+  EXPECT_EQ(json_string(self_v1, "detail"), covenant::self_v1_ready_detail);
+  EXPECT_TRUE(json_string(self_v1, "requestId").starts_with("kcs_self_"));
+  EXPECT_FALSE(self_v1.as_object().contains("handoff"));
+  auto raw = crypto::from_0x_hex(json_string(self_v1, "transactionHex"));
+  ASSERT_TRUE(raw) << self_v1;
+  auto self_tx = bitcoin::parse_transaction(*raw);
+  ASSERT_TRUE(self_tx.tx) << self_tx.error;
+  ASSERT_EQ(self_tx.tx->inputs.size(), 1u);
+  EXPECT_EQ(self_tx.tx->inputs[0].prevout, self_output.prevout);
+  EXPECT_EQ(bitcoin::verify_input(*self_tx.tx, 0, self_output.script_pubkey, self_output.value),
+            bitcoin::script_error::ok);
+  EXPECT_EQ(json_string(self_v1, "psbtHash"), crypto::to_0x_hex(bitcoin::wtxid(*self_tx.tx)));
+
+  // qc_v1: READY with the signer handoff; the custodian dev key completes
+  // it into a spend of the fixture's covenant output that verifies.
+  const auto qc_request =
+    boost::json::parse(slurp(source_dir + "/examples/requests/qc_v1-certified.json"))
+      .at("request").as_object();
+  const auto qc_output = test_support::dev_chain_output_of(qc_request);
+  const auto& qc_v1 = answers["qc_v1"];
+  EXPECT_EQ(json_string(qc_v1, "detail"), covenant::qc_v1_ready_detail);
+  EXPECT_FALSE(qc_v1.as_object().contains("transactionHex"));
+  ASSERT_TRUE(qc_v1.as_object().contains("handoff")) << qc_v1;
+  const auto& handoff = qc_v1.at("handoff");
+  EXPECT_EQ(json_string(handoff, "kind"), covenant::handoff_kind_qc_v1);
+  EXPECT_EQ(json_string(handoff, "signerRequestId"), json_string(qc_v1, "requestId"));
+  EXPECT_EQ(json_string(handoff, "destinationCommitmentHash"),
+            std::string(qc_request.at("destinationCommitmentHash").as_string()));
+  auto unsigned_tx = bitcoin::parse_transaction(
+    *crypto::from_0x_hex(json_string(handoff, "unsignedTransactionHex")));
+  ASSERT_TRUE(unsigned_tx.tx) << unsigned_tx.error;
+  EXPECT_EQ(unsigned_tx.tx->inputs[0].prevout, qc_output.prevout);
+  const auto witness_script = *crypto::from_0x_hex(json_string(handoff, "witnessScript"));
+  EXPECT_EQ(bitcoin::p2wsh_script_pubkey(witness_script), qc_output.script_pubkey);
+  auto custodian = crypto::sign_der(
+    test_support::dev_key(0x33),
+    bitcoin::covenant_sighash(*unsigned_tx.tx, witness_script, qc_output.value));
+  custodian.push_back(0x01);
+  auto completed = bitcoin::with_input_witness(
+    *unsigned_tx.tx,
+    bitcoin::qc_v1_migration_witness(*crypto::from_0x_hex(json_string(handoff, "signerSignature")),
+                                     custodian, witness_script));
+  EXPECT_EQ(bitcoin::verify_input(completed, 0, qc_output.script_pubkey, qc_output.value),
+            bitcoin::script_error::ok);
+
+  // Each was signed exactly once, each signature audited first.
+  auto audit = persistence::read_audit_log(persistence::audit_log_path(dir.path() / "data"));
+  ASSERT_TRUE((std::holds_alternative<std::vector<persistence::audit_entry>>(audit)));
+  EXPECT_EQ(std::get<std::vector<persistence::audit_entry>>(audit).size(), 2u);
+
   // Both jobs were written durably, in at least one group-commit round.
   metrics = http.Get("/metrics");
   ASSERT_TRUE(metrics);
@@ -365,7 +462,7 @@ TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
   };
   EXPECT_GE(gauge_value("covsigner_store_durable_writes"), 2.0) << metrics->body;
   EXPECT_GE(gauge_value("covsigner_store_write_rounds"), 1.0) << metrics->body;
-  EXPECT_GE(gauge_value("covsigner_sessions_started"), 0.0) << metrics->body;
+  EXPECT_EQ(gauge_value("covsigner_sessions_started"), 2.0) << metrics->body;
   // The uncertified examples are refused once a verifier exists.
   auto res = http.Post("/v1/qc_v1/signer/requests",
                        slurp(source_dir + "/examples/requests/qc_v1.json"), "application/json");
@@ -377,6 +474,40 @@ TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
   auto status = child->wait_for_exit(20s);
   ASSERT_TRUE(status);
   EXPECT_EQ(WEXITSTATUS(*status), 0) << log_text();
+}
+
+TEST_F(Covsignerd, DevIniRefusesANonLoopbackAddress) {
+  // dev.ini configures no auth tokens, so only loopback is allowed.
+  auto child = std::make_unique<test_support::child_process>(
+    covsignerd,
+    dev_ini_args(dir.path(), {"--port=" + std::to_string(port), "--listen-address=0.0.0.0"}), log);
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status) << "covsignerd kept running on 0.0.0.0";
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find(
+              "covenant signer authToken is required for non-loopback listenAddress [0.0.0.0]"),
+            std::string::npos)
+    << log_text();
+}
+
+TEST_F(Covsignerd, DevIniRefusesTheKeyFileAsGitChecksItOut) {
+  // A mode-0644 key (what a fresh checkout has until `make run` chmods it)
+  // stops startup, naming the file and its mode.
+  auto key = dir.path() / "dev-signer.key";
+  std::filesystem::copy_file(test_support::examples_path("dev-signer.key"), key);
+  ::chmod(key.c_str(), 0644);
+  auto child = std::make_unique<test_support::child_process>(
+    covsignerd,
+    std::vector<std::string>{"--config-file=" + source_dir + "/examples/dev.ini",
+                             "--chain.fixture-file=" + source_dir + "/examples/chain/dev-chain.json",
+                             "--signer.key-file=" + key.string(),
+                             "--data-dir=" + (dir.path() / "data").string(),
+                             "--port=" + std::to_string(port)},
+    log);
+  auto status = child->wait_for_exit(20s);
+  ASSERT_TRUE(status) << "covsignerd started with a 0644 key file";
+  EXPECT_NE(WEXITSTATUS(*status), 0);
+  EXPECT_NE(log_text().find("has mode 0644; it must be 0600"), std::string::npos) << log_text();
 }
 
 TEST_F(Covsignerd, RequiredTrustRootsRefuseStartupInTheReferenceOrder) {

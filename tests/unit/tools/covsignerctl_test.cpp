@@ -146,6 +146,14 @@ TEST(Example, RefusesUnknownRouteActionAndOptions) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "covsignerctl: invalid --eip712-chain-id [-1]: expected a decimal uint64\n");
 
+  for (const char* bad : {"0", "-5", "1e6", ""}) {
+    r = run_ctl({"example", "--route", "qc_v1", "--signer-approval-end-block", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_EQ(r.out, "") << bad;
+    EXPECT_EQ(r.err, std::string("covsignerctl: invalid --signer-approval-end-block [") + bad +
+                         "]: expected a non-zero decimal uint64\n");
+  }
+
   r = run_ctl({"example", "--rout", "qc_v1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "covsignerctl: unknown option --rout\n");
@@ -158,16 +166,20 @@ TEST(Cli, UnknownCommandAndHelp) {
 
   r = run_ctl({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* name : {"example", "digest", "validate"})
+  for (const char* name : {"example", "example-chain", "digest", "validate"})
     EXPECT_NE(r.out.find(std::string("\n  ") + name + " "), std::string::npos) << name;
 
   // The example help warns that the signing keys are public.
   r = run_ctl({"example", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("FIXED, PUBLISHED DEVELOPMENT KEYS"), std::string::npos);
+  EXPECT_NE(r.out.find("--signer-approval-end-block N"), std::string::npos);
+  r = run_ctl({"example-chain", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("PUBLIC signer dev key"), std::string::npos);
 }
 
-// --- examples/requests/ ------------------------------------------------------
+// --- examples/ -----------------------------------------------------------------
 
 TEST(CommittedExamples, ValidateUnderTheNodeDefaultDomainAndAreRegenerated) {
   for (const std::string route : {"qc_v1", "self_v1"}) {
@@ -181,9 +193,69 @@ TEST(CommittedExamples, ValidateUnderTheNodeDefaultDomainAndAreRegenerated) {
     // (deterministic RFC 6979 signatures), so it can be regenerated.
     ctl_result r = run_ctl({"example", "--route", route});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out, committed) << "regenerate " << path
-                                << " with covsignerctl example --route " << route;
+    EXPECT_EQ(r.out, committed) << "regenerate " << path << " with examples/regenerate.sh";
   }
+}
+
+// The walk-through's files (examples/regenerate.sh): the certified requests
+// and the development chain are exactly what covsignerctl prints; that they
+// sign on that chain is dev_chain_examples_test.cpp's.
+TEST(CommittedExamples, WalkThroughFilesAreRegenerated) {
+  const std::string dir = std::string{COVSIGNER_SOURCE_DIR} + "/examples/";
+  for (const std::string route : {"qc_v1", "self_v1"}) {
+    const std::string path = dir + "requests/" + route + "-certified.json";
+    ctl_result r =
+        run_ctl({"example", "--route", route, "--signer-approval-end-block", "1000000"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, read_text_file(path)) << "regenerate " << path
+                                           << " with examples/regenerate.sh";
+    const auto request = boost::json::parse(r.out).at("request").as_object();
+    EXPECT_EQ(request.at("signerApproval").at("endBlock").to_number<std::uint64_t>(), 1000000u);
+    // The legacy list ends with the certificate's signature (reference §5.3).
+    EXPECT_EQ(request.at("artifactSignatures").as_array().back(),
+              request.at("signerApproval").at("signature"));
+    // Without a verifier the node refuses a certificate.
+    covenant::validation_policy policy;
+    policy.domain = node_default_domain();
+    policy.current_height = 1000;
+    auto refused = covenant::validate_submit(decode(r.out), route, policy);
+    ASSERT_TRUE(std::holds_alternative<covenant::validation_error>(refused));
+    EXPECT_EQ(std::get<covenant::validation_error>(refused).message,
+              "request.signerApproval cannot be verified by this signer deployment");
+  }
+  ctl_result chain = run_ctl({"example-chain"});
+  ASSERT_EQ(chain.exit_code, 0) << chain.err;
+  EXPECT_EQ(chain.out, read_text_file(dir + "chain/dev-chain.json"))
+      << "regenerate examples/chain/dev-chain.json with examples/regenerate.sh";
+}
+
+TEST(ExampleChain, ConfirmationsOptionAndErrors) {
+  ctl_result r = run_ctl({"example-chain", "--confirmations", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = boost::json::parse(r.out).as_object();
+  const auto& txs = doc.at("transactions").as_array();
+  ASSERT_EQ(txs.size(), 2u);
+  for (const auto& t : txs)
+    EXPECT_EQ(t.at("confirmations").to_number<std::uint64_t>(), 3u);
+  // Each `example` body spends output 1 of one of the chain's transactions.
+  for (const std::string route : {"qc_v1", "self_v1"}) {
+    ctl_result ex = run_ctl({"example", "--route", route});
+    ASSERT_EQ(ex.exit_code, 0) << ex.err;
+    const auto outpoint = boost::json::parse(ex.out).at("request").at("activeOutpoint");
+    EXPECT_EQ(outpoint.at("vout").to_number<std::uint32_t>(), 1u);
+    int matches = 0;
+    for (const auto& t : txs)
+      matches += t.at("txid") == outpoint.at("txid");
+    EXPECT_EQ(matches, 1) << route;
+  }
+
+  r = run_ctl({"example-chain", "--confirmations", "six"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "covsignerctl: invalid --confirmations [six]: expected a decimal uint64\n");
+  r = run_ctl({"example-chain", "extra"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "covsignerctl: usage: covsignerctl example-chain [--confirmations N]\n");
 }
 
 // --- digest --------------------------------------------------------------------
