@@ -276,6 +276,52 @@ TEST_F(NodeActors, ACorruptJobFilePoisonsItsRouteKeyAfterRestart) {
   EXPECT_EQ(other.code, reply_code::ok);
 }
 
+TEST_F(NodeActors, AHundredConcurrentSubmitsOnAPoisonedKeyCreateNoJob) {
+  stop();
+  auto layout = persistence::store_layout::for_data_dir(dir.path());
+  std::ofstream(layout.job_file("kcs_qc_00000000000000ab"))
+    << R"({"requestId":"kcs_qc_00000000000000ab","routeRequestId":"rr-poison","route":"qc_v1","x)";
+  start();
+  constexpr int n = 100;
+  caf::scoped_actor self{system};
+  for (int i = 0; i < n; ++i)
+    self->send(node.node, make_submit("rr-poison", "0xd" + std::to_string(i % 3)));
+  int answered = 0;
+  self->receive_for(answered, n)([&](node_reply& r) {
+    EXPECT_EQ(r.code, reply_code::unavailable) << r.message;
+    EXPECT_NE(r.message.find("qc_v1:rr-poison"), std::string::npos) << r.message;
+  });
+  std::size_t files = 0;
+  for (auto& entry : std::filesystem::directory_iterator(layout.jobs_dir()))
+    files += entry.path().extension() == ".json";
+  EXPECT_EQ(files, 0u); // the torn file is in quarantine/, and nothing new
+}
+
+TEST_F(NodeActors, ASupersededDuplicateIsUnreachableByItsRequestId) {
+  auto created = ask(make_submit("rr-dup", "0xd1"));
+  ASSERT_EQ(created.code, reply_code::ok) << created.message;
+  auto winner = created.result.request_id;
+  stop();
+  // A second file for the same route key, older: the load keeps the newer
+  // one and quarantines this one.
+  std::ifstream in(job_file(winner));
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  auto decoded = persistence::decode_job_file(bytes);
+  ASSERT_TRUE(std::holds_alternative<covenant::job>(decoded));
+  auto loser = std::get<covenant::job>(decoded);
+  loser.request_id = "kcs_qc_00000000000000fe";
+  loser.created_at = loser.updated_at = "2020-01-01T00:00:00Z";
+  std::ofstream(job_file(loser.request_id)) << persistence::encode_job_file(loser);
+  start();
+  auto superseded = ask(poll_command{"qc_v1", loser.request_id, "rr-dup", "0xd1"});
+  EXPECT_EQ(superseded.code, reply_code::not_found) << superseded.message;
+  auto kept = ask(poll_command{"qc_v1", winner, "rr-dup", "0xd1"});
+  EXPECT_EQ(kept.code, reply_code::ok) << kept.message;
+  auto again = ask(make_submit("rr-dup", "0xd1"));
+  EXPECT_EQ(again.result.request_id, winner);
+  EXPECT_FALSE(std::filesystem::exists(job_file(loser.request_id)));
+}
+
 TEST_F(NodeActors, AJobFoundSigningAfterRestartIsFailedAsInterrupted) {
   auto created = ask(make_submit("rr-sig", "0xd1"));
   auto id = created.result.request_id;
