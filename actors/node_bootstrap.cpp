@@ -38,7 +38,7 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
       return "signer: " + *err;
     remote_signer = std::get<signer_actor>(std::move(connected));
   } else if (options.signer.backend != "none" && !options.signer.backend.empty()) {
-    return "signer: unknown backend \"" + options.signer.backend + "\" (none | local_key)";
+    return "signer: unknown backend \"" + options.signer.backend + "\" (none | local_key | remote)";
   }
   core_options core;
   core.data_dir = options.data_dir;

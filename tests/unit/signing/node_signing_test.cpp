@@ -145,7 +145,7 @@ TEST_F(NodeSigning, AKeyFileReadableByOthersStartsNothing) {
   options.signer.backend = "hsm";
   started = actors::start_node(system, options);
   ASSERT_TRUE(std::holds_alternative<std::string>(started));
-  EXPECT_EQ(std::get<std::string>(started), "signer: unknown backend \"hsm\" (none | local_key)");
+  EXPECT_EQ(std::get<std::string>(started), "signer: unknown backend \"hsm\" (none | local_key | remote)");
 }
 
 // A session killed while its signer holds the request: FAILED interrupted at
