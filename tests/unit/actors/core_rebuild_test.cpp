@@ -7,6 +7,7 @@
 #include "actors/node_bootstrap.hpp"
 #include "persistence/store_layout.hpp"
 #include "tests/support/actor_system.hpp"
+#include "tests/support/node_commands.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <caf/all.hpp>
@@ -19,20 +20,10 @@
 using namespace covsigner;
 using namespace covsigner::messages;
 using namespace std::chrono_literals;
+using test_support::make_submit;
 using test_support::ask;
 
 namespace {
-
-submit_command make_submit(const std::string& route_request_id, const std::string& digest) {
-  submit_command cmd;
-  cmd.draft.route = "qc_v1";
-  cmd.draft.route_request_id = route_request_id;
-  cmd.draft.idempotency_key = "idem-" + route_request_id;
-  cmd.draft.facade_request_id = "facade-" + route_request_id;
-  cmd.draft.request_digest = digest;
-  cmd.draft.request_json = R"({"route":"qc_v1"})";
-  return cmd;
-}
 
 poll_command make_poll(const std::string& request_id, const std::string& route_request_id,
                        const std::string& digest) {

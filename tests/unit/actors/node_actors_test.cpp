@@ -3,6 +3,7 @@
 // and what happens when a core actor dies.
 #include "actors/node_bootstrap.hpp"
 #include "tests/support/actor_system.hpp"
+#include "tests/support/node_commands.hpp"
 #include "persistence/job_file.hpp"
 #include "persistence/prune.hpp"
 #include "persistence/store_layout.hpp"
@@ -20,20 +21,9 @@
 using namespace covsigner;
 using namespace covsigner::messages;
 using namespace std::chrono_literals;
+using test_support::make_submit;
 
 namespace {
-
-submit_command make_submit(const std::string& route_request_id, const std::string& digest,
-                           const std::string& route = "qc_v1") {
-  submit_command cmd;
-  cmd.draft.route = route;
-  cmd.draft.route_request_id = route_request_id;
-  cmd.draft.idempotency_key = "idem-" + route_request_id;
-  cmd.draft.facade_request_id = "facade-" + route_request_id;
-  cmd.draft.request_digest = digest;
-  cmd.draft.request_json = R"({"route":")" + route + R"("})";
-  return cmd;
-}
 
 class NodeActors : public ::testing::Test {
 protected:
