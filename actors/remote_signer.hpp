@@ -13,7 +13,8 @@
 // always gets the same signature (RFC 6979 gives that for one key; a
 // threshold system must remember what it signed), and a request id it
 // already signed over one sighash is refused for any other sighash.
-// apps/covsigner-remote-signer is a reference remote (a local_key signer).
+// tests/unit/signing/test_remote_signer.hpp is a reference remote (a local_key
+// signer published over caf::io from a second actor system).
 //
 // Client behaviour:
 //   * connecting blocks (caf::io), so it never runs on CAF's scheduler
