@@ -53,7 +53,17 @@ void answer_after_session(self_ptr self, caf::typed_response_promise<node_reply>
 void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, covenant::job draft,
            std::chrono::milliseconds wait) {
   auto& st = self->state;
-  self->request(st.registry, st.timeouts.store, route_claim{std::move(draft)})
+  route_claim to_claim{std::move(draft), true, {}};
+  // A job the node acknowledges must get a session: while the supervisor's
+  // queue is full, only keys that already exist are answered. (Checked per
+  // create, so creates already in flight may overshoot the bound by their
+  // number.)
+  if (st.backlog && st.backlog->full()) {
+    to_claim.may_create = false;
+    to_claim.refusal = "the signing queue is full (" + std::to_string(st.backlog->max_queued) +
+                       " jobs wait for a session); retry later";
+  }
+  self->request(st.registry, st.timeouts.store, std::move(to_claim))
     .then(
       [self, promise, wait](claim_result& claim) mutable {
         switch (claim.code) {
@@ -490,6 +500,8 @@ node_actor::behavior_type node(self_ptr self, job_store_actor store, route_regis
   st.timeouts = timeouts;
   st.chain = std::move(chain);
   st.rebuild = std::move(rebuild);
+  if (st.rebuild)
+    st.backlog = st.rebuild->sessions.backlog;
   monitor_core(self);
   self->set_down_handler([self](caf::down_msg& msg) { core_actor_down(self, msg); });
   return {

@@ -65,6 +65,9 @@ struct node_state {
   bool scanning = false;                   // the rebuild's scan is running
   std::vector<caf::actor_addr> stopping;   // old core actors not yet down
   std::string refusal_cause; // non-empty: submits refused (why)
+  /// The supervisor's queue (core_options::sessions.backlog); while it is
+  /// full, new keys are refused. Null without a rebuild's options: unbounded.
+  std::shared_ptr<const messages::session_backlog> backlog;
   static inline const char* name = "node";
 };
 

@@ -87,6 +87,8 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                      running.chain_head, sessions.tbtc.chain_timeout,
                                      sessions.tbtc.signer_timeout};
   running.certificate_issuer = system.spawn(certificate_issuer, std::move(issuer));
+  if (!sessions.backlog)
+    sessions.backlog = std::make_shared<session_backlog>(sessions.max_queued);
   core.sessions = std::move(sessions);
   // Published before anything is spawned, so the dedupe fast path sees
   // every live key from the first request on.

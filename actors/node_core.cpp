@@ -71,6 +71,9 @@ node_core spawn_core(caf::actor_system& system, scanned_core scanned, const core
   core.store = caf::actor_cast<job_store_actor>(impl);
   core.registry = system.spawn(route_registry, core.store, std::move(seed),
                                options.store_timeout, options.published);
+  // A new supervisor starts with an empty queue (a rebuild's old one is down).
+  if (options.sessions.backlog)
+    options.sessions.backlog->queued.store(0, std::memory_order_relaxed);
   core.supervisor = system.spawn(session_supervisor, core.store, options.sessions);
   return core;
 }

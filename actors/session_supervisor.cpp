@@ -13,6 +13,12 @@ using self_ptr = session_supervisor_actor::stateful_pointer<session_supervisor_s
 void launch(self_ptr self, job_snapshot snapshot,
             std::vector<caf::typed_response_promise<job_snapshot>> waiters);
 
+void note_queue(session_supervisor_state& st) {
+  st.counters.queued = st.queue.size();
+  if (st.settings.backlog)
+    st.settings.backlog->queued.store(st.queue.size(), std::memory_order_relaxed);
+}
+
 // Starts queued jobs while there is room.
 void drain_queue(self_ptr self) {
   auto& st = self->state;
@@ -24,7 +30,7 @@ void drain_queue(self_ptr self) {
     st.queued_waiters.erase(id);
     launch(self, std::move(snapshot), std::move(waiters));
   }
-  st.counters.queued = st.queue.size();
+  note_queue(st);
 }
 
 void finish(self_ptr self, const std::string& id, const caf::expected<job_snapshot>& outcome) {
@@ -153,7 +159,7 @@ session_supervisor_actor::behavior_type session_supervisor(self_ptr self, job_st
       if (st.sessions.size() >= st.settings.max_in_flight) {
         st.queue.push_back(std::move(start.snapshot));
         st.queued_waiters[id].push_back(promise);
-        st.counters.queued = st.queue.size();
+        note_queue(st);
         return promise;
       }
       launch(self, std::move(start.snapshot), {promise});

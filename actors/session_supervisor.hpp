@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +23,12 @@ namespace covsigner::actors {
 struct session_settings {
   engine_kind engine = engine_kind::passive;
   std::size_t max_in_flight = 64;
+  /// start_node makes `backlog` with this bound when none is given.
+  std::size_t max_queued = 1024;
+  /// Jobs waiting for a session beyond max_in_flight; shared with the node,
+  /// which refuses new jobs while it is full. Null: unbounded (embedders
+  /// that bound their own submits).
+  std::shared_ptr<messages::session_backlog> backlog;
   std::chrono::milliseconds store_timeout{30000};
   std::chrono::milliseconds session_timeout{std::chrono::minutes(5)};
   /// The tbtc engine's wiring (ignored by the passive engine).

@@ -110,11 +110,15 @@ typename Inspector::result_type inspect(Inspector& f, store_status& x) {
 /// already filled in by the caller).
 struct route_claim {
   covenant::job draft;
+  /// false: a new key is refused with `refusal` (the signing queue is
+  /// full); an existing key is still answered.
+  bool may_create = true;
+  std::string refusal;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, route_claim& x) {
-  return f(caf::meta::type_name("route_claim"), x.draft);
+  return f(caf::meta::type_name("route_claim"), x.draft, x.may_create, x.refusal);
 }
 
 enum class claim_code : std::uint8_t {

@@ -8,6 +8,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,17 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_start& x) {
   return f(caf::meta::type_name("session_start"), x.snapshot);
 }
+
+/// The session supervisor's queue length, shared with the node without a
+/// message: the node refuses NEW jobs while the queue is full (a job it
+/// acknowledged must get a session), dedupe hits are still answered.
+/// Thread-safe; written by the supervisor only.
+struct session_backlog {
+  explicit session_backlog(std::uint64_t max) : max_queued(max) {}
+  std::atomic<std::uint64_t> queued{0};
+  const std::uint64_t max_queued; // jobs that may wait beyond max_in_flight
+  bool full() const { return queued.load(std::memory_order_relaxed) >= max_queued; }
+};
 
 struct supervisor_status {
   std::uint64_t in_flight = 0;

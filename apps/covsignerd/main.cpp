@@ -173,6 +173,7 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   options.unsafe_no_fsync = !std::get<persistence::store_sync>(sync).fsync;
   options.timeouts.submit_wait = std::chrono::milliseconds(cfg.submit_wait_ms);
   options.sessions.max_in_flight = cfg.sessions_max_in_flight;
+  options.sessions.max_queued = cfg.sessions_max_queued;
   options.sessions.session_timeout = std::chrono::milliseconds(cfg.sessions_timeout_ms);
   options.sessions.tbtc.settings.fraud_defense_confirmed =
     cfg.bridge_covenant_fraud_defense_confirmed;

@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <filesystem>
 #include <future>
 
 using namespace covsigner;
@@ -20,8 +21,10 @@ protected:
   std::shared_ptr<test_support::hang_probe> probe = std::make_shared<test_support::hang_probe>();
   messages::signer_actor signer;
 
-  void start_hanging() {
+  void start_hanging(std::size_t max_in_flight = 64, std::size_t max_queued = 1024) {
     auto options = signing_options();
+    options.sessions.max_in_flight = max_in_flight;
+    options.sessions.max_queued = max_queued;
     options.signer.backend = "none";
     options.sessions.engine = actors::engine_kind::tbtc;
     options.sessions.tbtc.signer = test_support::spawn_hanging_signer(system, probe);
@@ -34,6 +37,14 @@ protected:
     stop();
     if (signer)
       caf::anon_send_exit(signer, caf::exit_reason::user_shutdown);
+  }
+
+  // The queue shows in readiness (and so in /metrics).
+  void readiness_has_queue(std::uint64_t n) {
+    caf::scoped_actor self{system};
+    self->request(node.node, 5s, messages::ready_atom::value)
+      .receive([&](messages::readiness& r) { EXPECT_EQ(r.sessions.queued, n); },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
   }
 
   void wait_for_signer_requests(int n) {
@@ -93,4 +104,41 @@ TEST_F(SubmitWait, BeyondTheCapASubmitAnswersPendingAtOnce) {
   EXPECT_FALSE(first.get());
   EXPECT_FALSE(second.get());
   server.stop();
+}
+
+// Issue 7: at most max-in-flight sessions; the queue beyond is bounded. A
+// job the node acknowledges must get a session, so while the queue is full
+// new keys are refused (503, nothing created) and dedupe hits still answer.
+TEST_F(SubmitWait, AFullSigningQueueRefusesNewJobsButAnswersDuplicates) {
+  start_hanging(/*max_in_flight=*/1, /*max_queued=*/1);
+  auto submit = [&](const std::string& rr) {
+    auto prepared = transport::prepare_submit(test_support::submit_body(self_v1.request, rr),
+                                              "self_v1", {});
+    auto cmd = std::get<messages::submit_command>(prepared);
+    cmd.wait_ms = 0;
+    messages::node_reply reply;
+    caf::scoped_actor self{system};
+    self->request(node.node, 5s, std::move(cmd))
+      .receive([&](messages::node_reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+    return reply;
+  };
+  auto running = submit("ors_running");
+  ASSERT_EQ(running.code, messages::reply_code::ok) << running.message;
+  wait_for_signer_requests(1); // the one session hangs in the signer
+  auto queued = submit("ors_queued");
+  ASSERT_EQ(queued.code, messages::reply_code::ok) << queued.message;
+  EXPECT_EQ(queued.result.status, "PENDING");
+  readiness_has_queue(1);
+  auto refused = submit("ors_refused");
+  EXPECT_EQ(refused.code, messages::reply_code::unavailable);
+  EXPECT_EQ(refused.message, "the signing queue is full (1 jobs wait for a session); retry later");
+  auto again = submit("ors_queued");
+  EXPECT_EQ(again.code, messages::reply_code::ok) << again.message;
+  EXPECT_EQ(again.result.request_id, queued.result.request_id);
+  // Nothing was created for the refused key.
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir() / "covenant-signer-jobs"))
+    files += e.path().extension() == ".json";
+  EXPECT_EQ(files, 2u);
 }
