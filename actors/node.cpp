@@ -63,9 +63,25 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
     to_claim.refusal = "the signing queue is full (" + std::to_string(st.backlog->max_queued) +
                        " jobs wait for a session); retry later";
   }
+  auto number = ++st.last_claim;
+  st.open_claims.emplace(number, promise);
+  // The claim's answer, unless the core died first and answered it.
+  auto take = [self, number]() -> std::optional<caf::typed_response_promise<node_reply>> {
+    auto& open = self->state.open_claims;
+    auto it = open.find(number);
+    if (it == open.end())
+      return std::nullopt;
+    auto taken = std::move(it->second);
+    open.erase(it);
+    return taken;
+  };
   self->request(st.registry, st.timeouts.store, std::move(to_claim))
     .then(
-      [self, promise, wait](claim_result& claim) mutable {
+      [self, take, wait](claim_result& claim) mutable {
+        auto open = take();
+        if (!open)
+          return;
+        auto promise = std::move(*open);
         switch (claim.code) {
           case claim_code::created:
             answer_after_session(self, promise, std::move(claim.snapshot), wait);
@@ -84,8 +100,9 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
             return;
         }
       },
-      [promise](caf::error& err) mutable {
-        promise.deliver(internal("route registry: " + caf::to_string(err)));
+      [take](caf::error& err) mutable {
+        if (auto open = take())
+          open->deliver(internal("route registry: " + caf::to_string(err)));
       });
 }
 
@@ -455,6 +472,11 @@ void core_actor_down(self_ptr self, const caf::down_msg& msg) {
     return; // an actor of a core already replaced
   st.core_down = true;
   st.refusal_cause = std::string{what} + " stopped (" + caf::to_string(msg.reason) + ")";
+  // Claims the dead core may hold are answered now (not acknowledged: a
+  // create that did become durable dedupes on the retry).
+  for (auto& [number, promise] : st.open_claims)
+    promise.deliver(fail(reply_code::unavailable, "submits are refused: " + st.refusal_cause));
+  st.open_claims.clear();
   if (!st.rebuild) {
     spdlog::error("node: {}; submits are refused until the node restarts", st.refusal_cause);
     return;

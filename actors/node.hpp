@@ -15,6 +15,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace covsigner::actors {
@@ -68,6 +69,12 @@ struct node_state {
   /// The supervisor's queue (core_options::sessions.backlog); while it is
   /// full, new keys are refused. Null without a rebuild's options: unbounded.
   std::shared_ptr<const messages::session_backlog> backlog;
+  /// Submits waiting for route_registry's claim answer, by claim number. If
+  /// a core actor dies they are answered 503 at once: CAF 0.17 tells no
+  /// caller that a callee died holding its request, so they would otherwise
+  /// wait for their timeout. A late answer finds its entry gone.
+  std::uint64_t last_claim = 0;
+  std::unordered_map<std::uint64_t, caf::typed_response_promise<messages::node_reply>> open_claims;
   static inline const char* name = "node";
 };
 

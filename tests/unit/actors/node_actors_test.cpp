@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <future>
 #include <regex>
 #include <set>
 
@@ -395,6 +396,38 @@ session_supervisor_actor::behavior_type silent_supervisor() {
 }
 
 } // namespace
+
+// A registry that takes claims and never answers them (as one that dies
+// holding them).
+route_registry_actor::behavior_type silent_registry() {
+  return {
+    [](route_claim&) -> caf::result<claim_result> { return caf::delegated<claim_result>{}; },
+    [](lookup_atom, const std::string&) { return route_owner{}; },
+    [](status_atom) { return registry_status{}; },
+  };
+}
+
+TEST_F(NodeActors, ASubmitHeldByACoreActorThatDiesIsAnsweredAtOnce) {
+  auto registry = system.spawn(silent_registry);
+  auto bare = system.spawn(actors::node, node.store, registry, node.supervisor,
+                           actors::node_timeouts{}, actors::node_chain_readers{},
+                           std::optional<actors::core_options>{});
+  caf::scoped_actor self{system};
+  auto reply = std::async(std::launch::async, [&] {
+    return test_support::ask<node_reply>(system, bare, 10s, make_submit("rr-held", "0xd1"));
+  });
+  std::this_thread::sleep_for(200ms); // the claim reaches the registry
+  auto killed = std::chrono::steady_clock::now();
+  self->send_exit(registry, caf::exit_reason::kill);
+  auto answered = reply.get();
+  // Without this, the submit waits for the node's 30 s store timeout.
+  EXPECT_LT(std::chrono::steady_clock::now() - killed, 2s);
+  ASSERT_TRUE(answered) << system.render(answered.error());
+  EXPECT_EQ(answered->code, reply_code::unavailable);
+  EXPECT_NE(answered->message.find("route_registry stopped"), std::string::npos)
+    << answered->message;
+  self->send_exit(bare, caf::exit_reason::user_shutdown);
+}
 
 TEST_F(NodeActors, ASubmitAnswersPendingWithinTheCallersWaitBound) {
   auto supervisor = system.spawn(silent_supervisor);
