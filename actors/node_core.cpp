@@ -50,12 +50,13 @@ std::variant<scanned_core, std::string> scan_core(const core_options& options) {
 
 void publish_scan(const scanned_core& scanned, published_jobs& published) {
   const auto& loaded = scanned.loaded;
-  for (const auto& job : loaded.jobs)
+  for (const auto& job : loaded.jobs) {
     published.publish_owner(job.route_key(), job.request_id, job.request_digest);
+    published.publish_job(job);
+  }
+  // A tombstone's key is owned but has no answer: it always reaches the node.
   for (const auto& tomb : loaded.tombstones)
     published.publish_owner(tomb.route_key(), tomb.request_id, tomb.request_digest);
-  for (const auto& job : loaded.jobs)
-    published.publish_job(job);
 }
 
 node_core spawn_core(caf::actor_system& system, scanned_core scanned, const core_options& options) {
