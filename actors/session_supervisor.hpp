@@ -24,7 +24,7 @@ struct session_settings {
   engine_kind engine = engine_kind::passive;
   std::size_t max_in_flight = 64;
   /// start_node makes `backlog` with this bound when none is given.
-  std::size_t max_queued = 1024;
+  std::size_t max_queued = 16384;
   /// Jobs waiting for a session beyond max_in_flight; shared with the node,
   /// which refuses new jobs while it is full. Null: unbounded (embedders
   /// that bound their own submits).

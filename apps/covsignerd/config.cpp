@@ -69,7 +69,7 @@ covsignerd_config::covsignerd_config() {
     .add(sessions_max_in_flight, "max-in-flight", "signing sessions at once (default: 64)")
     .add(sessions_max_queued, "max-queued",
          "jobs waiting for a session beyond max-in-flight; new submits are refused (503) "
-         "while it is full (default: 1024)")
+         "while it is full (default: 16384)")
     .add(sessions_timeout_ms, "timeout-ms",
          "one signing session, detached from HTTP; a session past it while SIGNING fails as "
          "interrupted (default: 300000)");

@@ -46,7 +46,7 @@ struct covsignerd_config : caf::actor_system_config {
   double rate_poll_per_minute = 60;
   double rate_poll_burst = 60;
   std::size_t sessions_max_in_flight = 64;
-  std::size_t sessions_max_queued = 1024;
+  std::size_t sessions_max_queued = 16384;
   std::size_t sessions_timeout_ms = 300000;
   std::size_t shutdown_grace_ms = 10000;
 
