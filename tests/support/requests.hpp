@@ -1,4 +1,4 @@
-// Submit and poll bodies built from the pinned vectors (../shared/vectors).
+// Submit and poll bodies built from the pinned vectors (tests/vectors).
 #pragma once
 
 #include "tests/support/signed_requests.hpp"

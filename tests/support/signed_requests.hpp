@@ -1,5 +1,5 @@
 // Vector requests that pass validation: the pinned v2 approval vectors
-// (../shared/vectors/covenant_recovery_approval_vectors_v2.json) carry
+// (tests/vectors/covenant_recovery_approval_vectors_v2.json) carry
 // dummy D/C signatures (0xd0d0 / 0xc0c0) and placeholder template keys.
 // Here the template keys become the reference tests' development keys
 // (depositor scalar 0x11..11, signer 0x22..22, custodian 0x33..33, from

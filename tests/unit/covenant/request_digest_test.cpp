@@ -1,6 +1,6 @@
 // Request normalisation and digest against the pinned approval-contract
 // vectors (keep-core pkg/covenantsigner/testdata, copied to
-// /work/shared/vectors; reference §9) and the reference's digest tests
+// tests/vectors; reference §9) and the reference's digest tests
 // (TestApprovalContractVectorsMatchExpectedRequestDigests,
 // ...NormalizeEquivalentVariants, TestRequestDigestDoesNotEscapeHTML...).
 #include "covenant/approval_digest.hpp"

@@ -4,7 +4,7 @@
 // eth_identity_integration_test.go, asserting the reference's exact texts.
 //
 // Requests start from the pinned v2 approval vectors
-// (/work/shared/vectors/covenant_recovery_approval_vectors_v2.json); the
+// (tests/vectors/covenant_recovery_approval_vectors_v2.json); the
 // template keys are replaced with the reference tests' fixed development
 // keys (depositor scalar 0x11..11, signer 0x22..22, custodian 0x33..33) and
 // the D/C approvals are signed fresh over the v2 EIP-712 digest.

@@ -1,5 +1,5 @@
 // Shared helpers for the covenant tests: loading the pinned vector files
-// (/work/shared/vectors, copies of keep-core's testdata) and turning their
+// (tests/vectors, copies of keep-core's testdata) and turning their
 // requests into our types.
 #pragma once
 

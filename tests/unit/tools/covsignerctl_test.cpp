@@ -287,7 +287,7 @@ TEST(Digest, MatchesCovenantDigestsOfTheExample) {
 }
 
 TEST(Digest, ReproducesThePinnedV2Vectors) {
-  // ../shared/vectors/covenant_recovery_approval_vectors_v2.json (keep-core
+  // tests/vectors/covenant_recovery_approval_vectors_v2.json (keep-core
   // covenantsigner testdata): digests under the zero EIP-712 domain.
   std::string vectors_text =
       read_text_file(std::string{COVSIGNER_VECTORS_DIR} + "/covenant_recovery_approval_vectors_v2.json");
