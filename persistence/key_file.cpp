@@ -72,30 +72,39 @@ std::variant<std::monostate, std::string> check_key_file_mode(mode_t mode) {
   return std::monostate{};
 }
 
+std::optional<std::string> check_secret_file(int fd, const std::string& name) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    return name + ": cannot stat: " + std::strerror(errno);
+  if (!S_ISREG(st.st_mode))
+    return name + " is not a regular file";
+  if (st.st_uid != ::geteuid())
+    return name + " is owned by uid " + std::to_string(st.st_uid) +
+           ", not by this process's user (uid " + std::to_string(::geteuid()) + ")";
+  auto mode_check = check_key_file_mode(st.st_mode);
+  if (auto* err = std::get_if<std::string>(&mode_check))
+    return name + " " + *err;
+  return std::nullopt;
+}
+
+std::optional<std::string> check_secret_file_at(const std::filesystem::path& path,
+                                                const std::string& name) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return name + ": cannot open: " + std::strerror(errno);
+  auto failure = check_secret_file(fd, name);
+  ::close(fd);
+  return failure;
+}
+
 std::variant<crypto::private_key, std::string> read_key_file(const std::filesystem::path& path) {
   const std::string name = "signer key file " + path.string();
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return name + ": cannot open: " + std::strerror(errno);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int err = errno;
+  if (auto failure = check_secret_file(fd, name)) {
     ::close(fd);
-    return name + ": cannot stat: " + std::strerror(err);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return name + " is not a regular file";
-  }
-  if (st.st_uid != ::geteuid()) {
-    ::close(fd);
-    return name + " is owned by uid " + std::to_string(st.st_uid) +
-           ", not by this process's user (uid " + std::to_string(::geteuid()) + ")";
-  }
-  auto mode_check = check_key_file_mode(st.st_mode);
-  if (auto* err = std::get_if<std::string>(&mode_check)) {
-    ::close(fd);
-    return name + " " + *err;
+    return *failure;
   }
   // A key file is 64..70 bytes; anything much larger is not a key file.
   wiped_buffer buffer;

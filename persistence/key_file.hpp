@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -31,9 +32,23 @@ std::variant<crypto::private_key, std::string> parse_key_file_text(std::string_v
 /// (owner read/write only)".
 std::variant<std::monostate, std::string> check_key_file_mode(mode_t mode);
 
-/// Reads the key file at `path`: it must be a regular file (symlinks are
-/// not followed), owned by the effective user, with a mode that
-/// check_key_file_mode accepts, and hold exactly one key. The error names
+/// Checks that the file open as `fd` may hold a secret: a regular file,
+/// owned by the effective user, with a mode check_key_file_mode accepts.
+/// nullopt: it may. Else the error, prefixed with `name` ("<name> is not a
+/// regular file", "<name> is owned by uid 7, not by this process's user
+/// (uid 0)", "<name> has mode 0644; it must be 0600 (owner read/write
+/// only)").
+std::optional<std::string> check_secret_file(int fd, const std::string& name);
+
+/// check_secret_file for the file at `path`, opened without following a
+/// symlink (a symlink is refused: "<name>: cannot open: Too many levels of
+/// symbolic links"). Used for every secret the node reads from a file: the
+/// signer key and the TLS private key.
+std::optional<std::string> check_secret_file_at(const std::filesystem::path& path,
+                                                const std::string& name);
+
+/// Reads the key file at `path`: it must pass check_secret_file (symlinks
+/// are not followed) and hold exactly one key. The error names
 /// the path (and the mode when that is the cause), never the contents.
 std::variant<crypto::private_key, std::string> read_key_file(const std::filesystem::path& path);
 

@@ -4,6 +4,7 @@ namespace covsigner::transport {
 
 namespace {
 thread_local bool reject_mode = false;
+thread_local bool drop_mode = false;
 }
 
 admission_queue::admission_queue(admission_settings settings, std::function<void()> on_destroy)
@@ -28,10 +29,16 @@ bool admission_queue::rejecting() {
   return reject_mode;
 }
 
-void admission_queue::reject(std::function<void()>& fn) {
+bool admission_queue::dropping() {
+  return drop_mode;
+}
+
+void admission_queue::reject(std::function<void()>& fn, bool drop) {
   reject_mode = true;
+  drop_mode = drop;
   fn();
   reject_mode = false;
+  drop_mode = false;
 }
 
 void admission_queue::turn_away(std::function<void()> fn) {
@@ -41,7 +48,12 @@ void admission_queue::turn_away(std::function<void()> fn) {
     return;
   }
   {
-    std::lock_guard<std::mutex> guard{reject_mutex_};
+    std::unique_lock<std::mutex> lock{reject_mutex_};
+    if (rejects_.size() >= settings_.max_queued_rejects) {
+      lock.unlock();
+      reject(fn, true);
+      return;
+    }
     rejects_.push_back(std::move(fn));
   }
   reject_ready_.notify_one();

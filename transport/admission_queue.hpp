@@ -30,6 +30,10 @@ struct admission_settings {
   /// runs on one of this many threads (the TLS server, whose turned-away
   /// connections httplib processes in full and the handler answers 503).
   std::size_t reject_threads = 0;
+  /// Turned-away tasks that may wait for a reject thread; beyond, a task
+  /// runs at once in drop mode (see dropping()), so a flood cannot queue
+  /// without bound.
+  std::size_t max_queued_rejects = 256;
 };
 
 class admission_queue final : public httplib::TaskQueue {
@@ -44,6 +48,10 @@ public:
 
   /// True while the current thread runs a task in reject mode.
   static bool rejecting();
+
+  /// True while the current thread runs a task that must only close its
+  /// connection (the reject queue was full). Implies rejecting().
+  static bool dropping();
 
   /// Workers holding a connection (serving or waiting on keep-alive).
   std::size_t busy() const { return busy_.load(std::memory_order_relaxed); }
@@ -69,7 +77,7 @@ private:
   void expire_waiting();
   void turn_away(std::function<void()> fn);
   void run_rejects();
-  static void reject(std::function<void()>& fn);
+  static void reject(std::function<void()>& fn, bool drop = false);
 
   admission_settings settings_;
   std::function<void()> on_destroy_;

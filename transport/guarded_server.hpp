@@ -16,11 +16,13 @@
 #include "transport/admission_queue.hpp"
 #include "transport/overflow_responder.hpp"
 #include "transport/socket_stream.hpp"
+#include "transport/tls_context.hpp"
 
 #include <httplib.h>
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 
 namespace covsigner::transport {
 
@@ -33,7 +35,10 @@ struct connection_settings {
 
 class guarded_server final : public httplib::Server {
 public:
-  guarded_server(connection_settings settings, overflow_responder& overflow);
+  /// `tls`: serve HTTPS with it (null: plain HTTP). With TLS the admission
+  /// queue gets at least two reject threads.
+  guarded_server(connection_settings settings, overflow_responder& overflow,
+                 std::shared_ptr<const tls_context> tls = nullptr);
 
   /// cpp-httplib 0.11.4 listens with a backlog of 5: under a flood the
   /// kernel drops SYNs and every new client (probes included) waits for a
@@ -46,10 +51,14 @@ public:
 private:
   bool process_and_close_socket(::socket_t sock) override;
   bool under_pressure() const;
-  bool wait_for_request(socket_stream& strm, std::chrono::milliseconds limit, bool& pressure);
+  enum class connection_end { closed, unread_body, adopted };
+  bool wait_for_request(socket_stream& strm, std::chrono::milliseconds limit, bool yield,
+                        bool& pressure);
+  connection_end serve_connection(socket_stream& strm, ::socket_t sock, bool answer_once);
 
   connection_settings settings_;
   overflow_responder& overflow_;
+  std::shared_ptr<const tls_context> tls_;
   std::atomic<admission_queue*> queue_{nullptr};
 };
 

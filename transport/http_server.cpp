@@ -4,9 +4,11 @@
 #include "covenant/signer_approval.hpp"
 #include "transport/admin_certificate.hpp"
 #include "transport/auth.hpp"
+#include "transport/connection_close.hpp"
+#include "transport/request_body.hpp"
 #include "transport/request_pipeline.hpp"
 #include "transport/routes.hpp"
-#include "transport/tls_server.hpp"
+#include "transport/tls_context.hpp"
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -170,26 +172,22 @@ http_server::http_server(node_client& client, http_settings settings)
   request_log_ = settings_.request_log ? settings_.request_log : spdlog::default_logger();
   if (settings_.max_waiting_submits == 0)
     settings_.max_waiting_submits = std::max<std::size_t>(1, settings_.workers / 2);
+  settings_.connection.timeouts.max_body_wire_bytes = wire_allowance(settings_.max_body_bytes);
   auto& admission = settings_.connection.admission;
   admission.workers = settings_.workers;
   overflow_ = std::make_unique<overflow_responder>(
     [this](std::string_view method, std::string_view path, std::string_view authorization) {
       return overflow_answer(method, path, authorization);
     });
-  if (settings_.tls_certificate_file.empty() && settings_.tls_private_key_file.empty()) {
-    auto plain = std::make_unique<guarded_server>(settings_.connection, *overflow_);
-    auto* p = plain.get();
-    queue_of_ = [p] { return p->queue(); };
-    raise_backlog_ = [p](int n) { return p->raise_backlog(n); };
-    server_ = std::move(plain);
-  } else {
-    auto tls = std::make_unique<guarded_tls_server>(
-      settings_.tls_certificate_file, settings_.tls_private_key_file, settings_.connection);
-    auto* p = tls.get();
-    queue_of_ = [p] { return p->queue(); };
-    raise_backlog_ = [p](int n) { return p->raise_backlog(n); };
-    server_ = std::move(tls);
+  std::shared_ptr<const tls_context> tls;
+  if (!settings_.tls_certificate_file.empty() && !settings_.tls_private_key_file.empty()) {
+    auto loaded = tls_context::load(settings_.tls_certificate_file, settings_.tls_private_key_file);
+    if (auto* err = std::get_if<std::string>(&loaded))
+      tls_error_ = *err;
+    else
+      tls = std::get<std::shared_ptr<const tls_context>>(loaded);
   }
+  server_ = std::make_unique<guarded_server>(settings_.connection, *overflow_, std::move(tls));
   // Without TCP_NODELAY, Nagle + delayed ACK cap a keep-alive client at
   // about 290 requests/s (dependency notes §4).
   server_->set_tcp_nodelay(true);
@@ -200,8 +198,9 @@ http_server::http_server(node_client& client, http_settings settings)
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  // One byte over the limit is enough to tell "too large" (a 400, as the
-  // Go decoder fails) from "exactly at the limit".
+  // Bodies are read by the handlers under the cap (request_body.hpp); this
+  // is httplib's own bound behind it. The stream bounds what one request
+  // may put on the wire, chunk framing included.
   server_->set_payload_max_length(settings_.max_body_bytes + 1);
   install_routes();
 }
@@ -222,7 +221,7 @@ memo_clock http_server::memo_now() const {
 
 server_gauges http_server::gauges() const {
   server_gauges g;
-  if (const auto* q = queue_of_()) {
+  if (const auto* q = server_->queue()) {
     g.busy_workers = static_cast<double>(q->busy());
     g.waiting_connections = static_cast<double>(q->waiting());
     g.rejected_connections = static_cast<double>(q->rejected());
@@ -252,247 +251,294 @@ std::optional<canned_reply> http_server::overflow_answer(std::string_view method
   return canned_reply{r.ready ? 200 : 503, "application/json", readiness_json(r), {}};
 }
 
+// One request on its way through the server: what the handlers share.
+struct http_server::exchange {
+  exchange(const httplib::Request& request, httplib::Response& response,
+           const httplib::ContentReader* content)
+    : req(request), res(response), reader(content) {}
+
+  const httplib::Request& req;
+  httplib::Response& res;
+  const httplib::ContentReader* reader; // null: a method httplib reads no body for
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string request_id;
+  std::string_view label = "other";
+  std::string client = "-";
+  std::optional<std::size_t> identity; // the token's budget identity
+  bool body_taken = false;
+};
+
+// Logs and counts the answer.
+void http_server::finish(exchange& ex) {
+  auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
+    std::chrono::steady_clock::now() - ex.started);
+  metrics_.observe(ex.label, ex.res.status, latency);
+  // Tokens are never logged: the client is named by its token's index.
+  request_log_->info("http endpoint={} method={} path={} status={} request_id={} client={} "
+                     "latency_us={}",
+                     ex.label, ex.req.method, ex.req.path, ex.res.status, ex.request_id,
+                     ex.client, latency.count());
+}
+
+// Overload, authentication (before the router and before any body byte is
+// read, reference §1.3), then the cheap per-identity budget. False: answered.
+bool http_server::admit(exchange& ex) {
+  const auto& req = ex.req;
+  // A connection the pool turned away (TLS server only; the plain server
+  // answers those before a worker sees them): probes as usual, everything
+  // else 503.
+  if (admission_queue::rejecting() && !((req.method == "GET" || req.method == "HEAD") &&
+                                        (req.path == "/healthz" || req.path == "/readyz"))) {
+    ex.res.set_header("Retry-After", "1");
+    ex.res.set_header("Connection", "close");
+    write_error(ex.res, 503, "server overloaded");
+    return false;
+  }
+  auto scope = scope_of(req.method, req.path);
+  if (scope != auth_scope::open && !(settings_.open_probes && is_probe(req.path))) {
+    const auto& tokens =
+      scope == auth_scope::admin ? settings_.admin_tokens : settings_.client_tokens;
+    auto auth = check_bearer(req.get_header_value("Authorization"), tokens);
+    if (auth.failure) {
+      ex.res.set_header("WWW-Authenticate", "Bearer");
+      write_error(ex.res, 401, auth.failure->message);
+      ex.label = "unauthorized";
+      return false;
+    }
+    if (auth.matched) {
+      ex.identity = *auth.matched + (scope == auth_scope::admin ? admin_identity_base : 0);
+      ex.client = (scope == auth_scope::admin ? "admin#" : "client#") +
+                  std::to_string(*auth.matched);
+    }
+  }
+  return spend(request_budget_, "request", ex);
+}
+
+// Charges one unit of `budget` to the caller's identity (none: free).
+// False: answered 429.
+bool http_server::spend(rate_limiter& budget, std::string_view name, exchange& ex) {
+  if (!ex.identity)
+    return true;
+  auto wait = budget.take(*ex.identity);
+  if (!wait)
+    return true;
+  metrics_.rate_limited(name);
+  write_rate_limited(ex.res, *wait);
+  return false;
+}
+
+// The body, read only now (after auth and budgets) and never beyond the
+// cap; nullopt: refused, answered 400 and the connection closes.
+std::optional<std::string> http_server::take_body(exchange& ex) {
+  ex.body_taken = true;
+  auto plan = plan_body(ex.req.headers, settings_.max_body_bytes);
+  std::variant<std::string, body_refusal> body = std::string{};
+  if (auto* refused = std::get_if<body_refusal>(&plan))
+    body = *refused;
+  else if (ex.reader)
+    body = read_body(std::get<body_plan>(plan), *ex.reader, settings_.max_body_bytes);
+  if (auto* text = std::get_if<std::string>(&body))
+    return std::move(*text);
+  spdlog::debug("request body refused: {}", describe(std::get<body_refusal>(body)));
+  ex.res.set_header("Connection", "close");
+  close_connection_after_response();
+  write_error(ex.res, 400, "malformed request body");
+  return std::nullopt;
+}
+
+void http_server::serve(exchange& ex) {
+  if (admit(ex)) {
+    auto where = route_request(ex.req.method, ex.req.path, settings_.enable_self_v1);
+    ex.label = endpoint_label(where.kind);
+    route(ex, where);
+  }
+  // Body bytes nobody read must not be parsed as the next request.
+  if (!ex.body_taken) {
+    auto plan = plan_body(ex.req.headers, settings_.max_body_bytes);
+    auto* p = std::get_if<body_plan>(&plan);
+    if (!p || p->framing == body_framing::chunked || p->length > 0) {
+      ex.res.set_header("Connection", "close");
+      close_connection_after_response();
+    }
+  }
+  finish(ex);
+}
+
+void http_server::route(exchange& ex, const routed& where) {
+  auto& res = ex.res;
+  switch (where.kind) {
+    case endpoint::rejected:
+      if (!where.allow.empty())
+        res.set_header("Allow", where.allow);
+      write_error(res, where.status, where.body);
+      return;
+    case endpoint::healthz:
+      res.status = 200;
+      res.set_content(std::string{health_body}, "application/json");
+      return;
+    case endpoint::readyz: {
+      auto r = client_.ready(settings_.node_timeout);
+      res.status = r.ready ? 200 : 503;
+      res.set_content(readiness_json(r), "application/json");
+      return;
+    }
+    case endpoint::metrics:
+      return serve_metrics(ex);
+    case endpoint::admin_certificate:
+      // The reference charges the issuer route to the submit budget.
+      if (!spend(submit_budget_, "submit", ex))
+        return;
+      if (auto body = take_body(ex))
+        serve_admin(ex, *body);
+      return;
+    case endpoint::submit:
+      if (auto body = take_body(ex))
+        serve_submit(ex, where, *body);
+      return;
+    case endpoint::poll_body:
+    case endpoint::poll_path:
+      if (auto body = take_body(ex))
+        serve_poll(ex, where, *body);
+      return;
+  }
+}
+
+void http_server::serve_metrics(exchange& ex) {
+  auto g = gauges();
+  auto r = client_.ready(settings_.node_timeout);
+  g.node_answered = r.failing.empty() || !r.failing.front().starts_with(node_unreachable);
+  g.node_ready = r.ready ? 1 : 0;
+  g.stored_jobs = static_cast<double>(r.jobs);
+  g.poisoned_route_keys = static_cast<double>(r.poisoned_keys);
+  g.breakers = std::move(r.breakers);
+  g.store = r.store;
+  g.sessions = r.sessions;
+  ex.res.status = 200;
+  ex.res.set_content(metrics_.render(g), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+void http_server::serve_admin(exchange& ex, const std::string& body) {
+  auto& res = ex.res;
+  auto input = decode_issue_body(body);
+  if (auto* err = std::get_if<http_error>(&input))
+    return write_prepare_error(res, *err);
+  if (!settings_.certificate_issuer)
+    return write_error(res, 501, issuer_unsupported_message);
+  request_policy scratch;
+  auto cmd = prepare_issue(std::get<covenant::certificate_issue_input>(input),
+                           policy_now(settings_, scratch));
+  if (auto* err = std::get_if<http_error>(&cmd))
+    return write_prepare_error(res, *err);
+  auto answer = issue_answer(client_.issue_certificate(
+    settings_.certificate_issuer, std::move(std::get<messages::certificate_issue>(cmd)),
+    settings_.certificate_timeout));
+  if (auto* err = std::get_if<http_error>(&answer))
+    return write_prepare_error(res, *err);
+  res.status = 200;
+  res.set_content(std::move(std::get<std::string>(answer)), "application/json");
+}
+
+void http_server::serve_submit(exchange& ex, const routed& where, const std::string& body) {
+  auto& res = ex.res;
+  // A body prepared before skips the pure work; its time-bound checks
+  // (quote freshness, certificate expiry) are re-run by the memo.
+  auto memo = prepared_.find(where.route, body, memo_now());
+  if (!memo) {
+    request_policy scratch;
+    auto prepared = prepare_submit(body, where.route, policy_now(settings_, scratch));
+    if (auto* err = std::get_if<http_error>(&prepared))
+      return write_prepare_error(res, stale_head_error(settings_, *err));
+    memo = std::move(std::get<submit_command>(prepared));
+    prepared_.remember(where.route, body, *memo);
+  }
+  auto& cmd = *memo;
+  auto route_key = cmd.draft.route + ":" + cmd.draft.route_request_id;
+  auto digest = cmd.draft.request_digest;
+  // Dedupe fast path (DESIGN.md step 2): a live key with this digest is
+  // answered from the node's published durable state, without an actor
+  // round trip and without a charge to the submit budget. The time-bound
+  // checks already ran above; anything else (new key, conflict, poisoned or
+  // tombstoned key) is the node's decision.
+  if (const auto* published = client_.published()) {
+    auto hit = published->lookup(route_key, digest);
+    if (hit.outcome == messages::dedupe_lookup::kind::existing) {
+      ex.request_id = hit.answer->request_id;
+      metrics_.dedupe_hit();
+      res.status = 200;
+      res.set_content(hit.answer->response_json, "application/json");
+      return;
+    }
+  }
+  // A dedupe hit signs nothing: it is not charged to the submit budget.
+  bool known = known_.contains(route_key, digest);
+  if (!known && !spend(submit_budget_, "submit", ex))
+    return;
+  // Bounded waiting: beyond the cap a submit answers its job's state as
+  // soon as it is durable (wait 0) instead of holding a worker until the
+  // job settles.
+  bool may_wait = waiting_submits_.fetch_add(1) < settings_.max_waiting_submits;
+  cmd.wait_ms = may_wait ? static_cast<std::uint32_t>(settings_.submit_wait.count()) : 0;
+  auto reply = client_.submit(std::move(cmd), settings_.submit_wait + settings_.node_timeout);
+  waiting_submits_.fetch_sub(1);
+  ex.request_id = reply.result.request_id;
+  if (reply.code == reply_code::ok) {
+    if (known)
+      metrics_.dedupe_hit();
+    else
+      known_.remember(route_key, digest);
+  } else if (reply.code == reply_code::bad_request && reply.message == conflict_message) {
+    metrics_.conflict();
+  } else if (reply.code == reply_code::unavailable &&
+             reply.message.find(" is poisoned") != std::string::npos) {
+    metrics_.poisoned_refusal();
+  }
+  write_reply(res, reply);
+}
+
+void http_server::serve_poll(exchange& ex, const routed& where, const std::string& body) {
+  std::optional<std::string> path_id;
+  if (where.kind == endpoint::poll_path)
+    path_id = where.request_id;
+  request_policy scratch;
+  auto prepared =
+    prepare_poll(body, where.route, path_id, policy_now(settings_, scratch), client_.published());
+  if (auto* err = std::get_if<http_error>(&prepared))
+    return write_prepare_error(ex.res, stale_head_error(settings_, *err));
+  auto& cmd = std::get<poll_command>(prepared);
+  ex.request_id = cmd.request_id;
+  if (!spend(poll_budget_, "poll", ex))
+    return;
+  auto reply = client_.poll(std::move(cmd), settings_.node_timeout);
+  // Polling a settled job costs the node one lookup: refunded.
+  if (ex.identity && reply.code == reply_code::ok && is_terminal(reply.result))
+    poll_budget_.refund(*ex.identity);
+  write_reply(ex.res, reply);
+}
+
 void http_server::install_routes() {
-  auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
-    auto started = std::chrono::steady_clock::now();
-    std::string request_id;
-    std::string_view label = "other";
-    std::string client = "-";
-    auto finish = [&] {
-      auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - started);
-      metrics_.observe(label, res.status, latency);
-      // Tokens are never logged: the client is named by its token's index.
-      request_log_->info("http endpoint={} method={} path={} status={} request_id={} client={} "
-                         "latency_us={}",
-                         label, req.method, req.path, res.status, request_id, client,
-                         latency.count());
-    };
-
-    // 0. A connection the pool turned away (TLS server only; the plain
-    // server answers those before a worker sees them): probes as usual,
-    // everything else 503.
-    if (admission_queue::rejecting() && !((req.method == "GET" || req.method == "HEAD") &&
-                                          (req.path == "/healthz" || req.path == "/readyz"))) {
-      res.set_header("Retry-After", "1");
-      res.set_header("Connection", "close");
-      write_error(res, 503, "server overloaded");
-      label = "other";
-      return finish();
-    }
-    // 1. Authentication, before the router (reference §1.3).
-    std::optional<std::size_t> identity;
-    auto scope = scope_of(req.method, req.path);
-    if (scope != auth_scope::open && !(settings_.open_probes && is_probe(req.path))) {
-      const auto& tokens =
-        scope == auth_scope::admin ? settings_.admin_tokens : settings_.client_tokens;
-      auto auth = check_bearer(req.get_header_value("Authorization"), tokens);
-      if (auth.failure) {
-        res.set_header("WWW-Authenticate", "Bearer");
-        write_error(res, 401, auth.failure->message);
-        label = "unauthorized";
-        return finish();
-      }
-      if (auth.matched) {
-        identity = *auth.matched + (scope == auth_scope::admin ? admin_identity_base : 0);
-        client = (scope == auth_scope::admin ? "admin#" : "client#") +
-                 std::to_string(*auth.matched);
-      }
-    }
-    // 2. The cheap per-identity budget, before any parsing.
-    if (identity) {
-      if (auto wait = request_budget_.take(*identity)) {
-        metrics_.rate_limited("request");
-        write_rate_limited(res, *wait);
-        return finish();
-      }
-    }
-
-    auto where = route_request(req.method, req.path, settings_.enable_self_v1);
-    label = endpoint_label(where.kind);
-    switch (where.kind) {
-      case endpoint::rejected:
-        if (!where.allow.empty())
-          res.set_header("Allow", where.allow);
-        write_error(res, where.status, where.body);
-        break;
-      case endpoint::healthz:
-        res.status = 200;
-        res.set_content(std::string{health_body}, "application/json");
-        break;
-      case endpoint::readyz: {
-        auto r = client_.ready(settings_.node_timeout);
-        res.status = r.ready ? 200 : 503;
-        res.set_content(readiness_json(r), "application/json");
-        break;
-      }
-      case endpoint::metrics: {
-        auto g = gauges();
-        auto r = client_.ready(settings_.node_timeout);
-        g.node_answered = r.failing.empty() || !r.failing.front().starts_with(node_unreachable);
-        g.node_ready = r.ready ? 1 : 0;
-        g.stored_jobs = static_cast<double>(r.jobs);
-        g.poisoned_route_keys = static_cast<double>(r.poisoned_keys);
-        g.breakers = std::move(r.breakers);
-        g.store = r.store;
-        g.sessions = r.sessions;
-        res.status = 200;
-        res.set_content(metrics_.render(g), "text/plain; version=0.0.4; charset=utf-8");
-        break;
-      }
-      case endpoint::admin_certificate:
-        // The reference charges the issuer route to the submit budget.
-        if (identity) {
-          if (auto wait = submit_budget_.take(*identity)) {
-            metrics_.rate_limited("submit");
-            write_rate_limited(res, *wait);
-            break;
-          }
-        }
-        if (req.body.size() > settings_.max_body_bytes) {
-          write_error(res, 400, "malformed request body");
-          break;
-        }
-        {
-          auto input = decode_issue_body(req.body);
-          if (auto* err = std::get_if<http_error>(&input)) {
-            write_prepare_error(res, *err);
-            break;
-          }
-          if (!settings_.certificate_issuer) {
-            write_error(res, 501, issuer_unsupported_message);
-            break;
-          }
-          request_policy scratch;
-          auto cmd = prepare_issue(std::get<covenant::certificate_issue_input>(input),
-                                   policy_now(settings_, scratch));
-          if (auto* err = std::get_if<http_error>(&cmd)) {
-            write_prepare_error(res, *err);
-            break;
-          }
-          auto answer = issue_answer(client_.issue_certificate(
-            settings_.certificate_issuer, std::move(std::get<messages::certificate_issue>(cmd)),
-            settings_.certificate_timeout));
-          if (auto* err = std::get_if<http_error>(&answer)) {
-            write_prepare_error(res, *err);
-            break;
-          }
-          res.status = 200;
-          res.set_content(std::move(std::get<std::string>(answer)), "application/json");
-        }
-        break;
-      case endpoint::submit: {
-        if (req.body.size() > settings_.max_body_bytes) {
-          write_error(res, 400, "malformed request body");
-          break;
-        }
-        // A body prepared before skips the pure work; its time-bound checks
-        // (quote freshness, certificate expiry) are re-run by the memo.
-        auto memo = prepared_.find(where.route, req.body, memo_now());
-        if (!memo) {
-          request_policy scratch;
-          auto prepared = prepare_submit(req.body, where.route, policy_now(settings_, scratch));
-          if (auto* err = std::get_if<http_error>(&prepared)) {
-            write_prepare_error(res, stale_head_error(settings_, *err));
-            break;
-          }
-          memo = std::move(std::get<submit_command>(prepared));
-          prepared_.remember(where.route, req.body, *memo);
-        }
-        auto& cmd = *memo;
-        auto route_key = cmd.draft.route + ":" + cmd.draft.route_request_id;
-        auto digest = cmd.draft.request_digest;
-        // Dedupe fast path (DESIGN.md step 2): a live key with this digest
-        // is answered from the node's published durable state, without an
-        // actor round trip and without a charge to the submit budget. The
-        // time-bound checks already ran above; anything else (new key,
-        // conflict, poisoned or tombstoned key) is the node's decision.
-        if (const auto* published = client_.published()) {
-          auto hit = published->lookup(route_key, digest);
-          if (hit.outcome == messages::dedupe_lookup::kind::existing) {
-            request_id = hit.answer->request_id;
-            metrics_.dedupe_hit();
-            res.status = 200;
-            res.set_content(hit.answer->response_json, "application/json");
-            break;
-          }
-        }
-        // A dedupe hit signs nothing: it is not charged to the submit budget.
-        bool known = known_.contains(route_key, digest);
-        if (identity && !known) {
-          if (auto wait = submit_budget_.take(*identity)) {
-            metrics_.rate_limited("submit");
-            write_rate_limited(res, *wait);
-            break;
-          }
-        }
-        // Bounded waiting: beyond the cap a submit answers its job's state
-        // as soon as it is durable (wait 0) instead of holding a worker
-        // until the job settles.
-        bool may_wait = waiting_submits_.fetch_add(1) < settings_.max_waiting_submits;
-        cmd.wait_ms = may_wait ? static_cast<std::uint32_t>(settings_.submit_wait.count()) : 0;
-        auto reply = client_.submit(std::move(cmd), settings_.submit_wait + settings_.node_timeout);
-        waiting_submits_.fetch_sub(1);
-        request_id = reply.result.request_id;
-        if (reply.code == reply_code::ok) {
-          if (known)
-            metrics_.dedupe_hit();
-          else
-            known_.remember(route_key, digest);
-        } else if (reply.code == reply_code::bad_request && reply.message == conflict_message) {
-          metrics_.conflict();
-        } else if (reply.code == reply_code::unavailable &&
-                   reply.message.find(" is poisoned") != std::string::npos) {
-          metrics_.poisoned_refusal();
-        }
-        write_reply(res, reply);
-        break;
-      }
-      case endpoint::poll_body:
-      case endpoint::poll_path: {
-        if (req.body.size() > settings_.max_body_bytes) {
-          write_error(res, 400, "malformed request body");
-          break;
-        }
-        std::optional<std::string> path_id;
-        if (where.kind == endpoint::poll_path)
-          path_id = where.request_id;
-        request_policy scratch;
-        auto prepared = prepare_poll(req.body, where.route, path_id,
-                                     policy_now(settings_, scratch), client_.published());
-        if (auto* err = std::get_if<http_error>(&prepared)) {
-          write_prepare_error(res, stale_head_error(settings_, *err));
-          break;
-        }
-        auto& cmd = std::get<poll_command>(prepared);
-        request_id = cmd.request_id;
-        if (identity) {
-          if (auto wait = poll_budget_.take(*identity)) {
-            metrics_.rate_limited("poll");
-            write_rate_limited(res, *wait);
-            break;
-          }
-        }
-        auto reply = client_.poll(std::move(cmd), settings_.node_timeout);
-        // Polling a settled job costs the node one lookup: refunded.
-        if (identity && reply.code == reply_code::ok && is_terminal(reply.result))
-          poll_budget_.refund(*identity);
-        write_reply(res, reply);
-        break;
-      }
-    }
-    finish();
-  };
   // Every method reaches one dispatcher, so 405s follow the reference's
-  // rules rather than httplib's (HEAD is served by the GET handler).
-  server_->Get(".*", dispatch);
-  server_->Post(".*", dispatch);
-  server_->Put(".*", dispatch);
-  server_->Delete(".*", dispatch);
-  server_->Patch(".*", dispatch);
-  server_->Options(".*", dispatch);
-  // httplib answers an over-long body itself (413); the reference's decoder
-  // fails instead, so the client sees 400 `malformed request body`.
+  // rules rather than httplib's (HEAD is served by the GET handler). The
+  // methods that may carry a body get a content reader: httplib then reads
+  // nothing before the handler, which reads the body itself, after auth
+  // and under the cap (request_body.hpp).
+  auto without_body = [this](const httplib::Request& req, httplib::Response& res) {
+    exchange ex{req, res, nullptr};
+    serve(ex);
+  };
+  auto with_body = [this](const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader) {
+    exchange ex{req, res, &reader};
+    serve(ex);
+  };
+  server_->Get(".*", without_body);
+  server_->Options(".*", without_body);
+  server_->Post(".*", with_body);
+  server_->Put(".*", with_body);
+  server_->Delete(".*", with_body);
+  server_->Patch(".*", with_body);
+  // httplib answers some malformed requests itself (e.g. 413 from its own
+  // length check); the reference's decoder fails instead, so the client
+  // sees 400 `malformed request body`.
   server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.status == 413)
       write_error(res, 400, "malformed request body");
@@ -506,9 +552,8 @@ std::variant<int, std::string> http_server::start(int port) {
     return *err;
   if (settings_.tls_certificate_file.empty() != settings_.tls_private_key_file.empty())
     return std::string{"TLS needs both a certificate file and a private key file"};
-  if (!server_->is_valid())
-    return "cannot load TLS certificate [" + settings_.tls_certificate_file +
-           "] and private key [" + settings_.tls_private_key_file + "]";
+  if (!tls_error_.empty())
+    return tls_error_;
   int bound = port;
   if (port == 0)
     bound = server_->bind_to_any_port(host);
@@ -516,7 +561,7 @@ std::variant<int, std::string> http_server::start(int port) {
     bound = -1;
   if (bound <= 0)
     return "failed to bind covenant signer port [" + std::to_string(port) + "] on " + host;
-  raise_backlog_(1024);
+  server_->raise_backlog(1024);
   // The socket already listens: connections queue until the thread accepts.
   listener_ = std::thread([this] { server_->listen_after_bind(); });
   return bound;

@@ -12,6 +12,7 @@
 #include "transport/node_client.hpp"
 #include "transport/rate_limiter.hpp"
 #include "transport/request_pipeline.hpp"
+#include "transport/routes.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -75,7 +76,7 @@ struct http_settings {
   /// Bound on one issuance (chain reads before and after, one signature;
   /// the issuer's own bounds total under 5 minutes). The worker waits.
   std::chrono::milliseconds certificate_timeout{std::chrono::minutes(5)};
-  /// HTTPS (httplib::SSLServer): PEM certificate chain and private key.
+  /// HTTPS (tls_context.hpp): PEM certificate chain and private key.
   /// Both or neither; without them the server speaks plain HTTP (put a
   /// TLS-terminating proxy in front of a non-loopback deployment).
   std::string tls_certificate_file;
@@ -102,8 +103,18 @@ public:
   void stop();
 
 private:
-  struct answer;
+  struct exchange;
   void install_routes();
+  void serve(exchange& ex);
+  bool admit(exchange& ex);
+  bool spend(rate_limiter& budget, std::string_view name, exchange& ex);
+  std::optional<std::string> take_body(exchange& ex);
+  void route(exchange& ex, const routed& where);
+  void serve_metrics(exchange& ex);
+  void serve_admin(exchange& ex, const std::string& body);
+  void serve_submit(exchange& ex, const routed& where, const std::string& body);
+  void serve_poll(exchange& ex, const routed& where, const std::string& body);
+  void finish(exchange& ex);
   std::optional<canned_reply> overflow_answer(std::string_view method, std::string_view path,
                                               std::string_view authorization);
   server_gauges gauges() const;
@@ -121,10 +132,8 @@ private:
   rate_limiter poll_budget_;
   std::atomic<std::size_t> waiting_submits_{0};
   std::unique_ptr<overflow_responder> overflow_;
-  std::unique_ptr<httplib::Server> server_;
-  // What the two server kinds (plain, TLS) share beyond httplib::Server.
-  std::function<const admission_queue*()> queue_of_;
-  std::function<bool(int)> raise_backlog_;
+  std::unique_ptr<guarded_server> server_;
+  std::string tls_error_; // the TLS files could not be loaded (start() fails)
   std::thread listener_;
 };
 

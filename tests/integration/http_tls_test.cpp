@@ -1,7 +1,9 @@
-// HTTPS when a certificate and key are configured (httplib::SSLServer),
-// with a throwaway self-signed certificate for 127.0.0.1 made by the
-// openssl command-line tool; the client verifies it.
+// HTTPS when a certificate and key are configured, with a throwaway
+// self-signed certificate for 127.0.0.1 made by the openssl command-line
+// tool; the client verifies it. The reference's deadlines and caps hold
+// under TLS as on plain HTTP.
 #include "tests/support/http_node.hpp"
+#include "tests/support/raw_tls.hpp"
 #include "tests/support/requests.hpp"
 
 #include <gtest/gtest.h>
@@ -130,4 +132,118 @@ TEST(HttpTls, AMissingKeyFailsStartup) {
                              c.cert + ".missing]");
   settings.tls_private_key_file.clear();
   EXPECT_EQ(start_error(), "TLS needs both a certificate file and a private key file");
+}
+
+// --- Deadlines and caps under TLS (the same connection loop as plain HTTP) ---
+
+namespace {
+
+transport::http_settings tight(const certificate& c) {
+  auto s = tls_settings(c);
+  s.connection.timeouts.read_header = 1000ms;
+  s.connection.timeouts.read = 2000ms;
+  return s;
+}
+
+// Sends `bytes` one at a time, `pace` apart, until the server closes or
+// answers; returns how long the connection lived.
+std::chrono::milliseconds dribble(test_support::raw_tls_connection& conn, std::string_view bytes,
+                                  std::chrono::milliseconds pace) {
+  auto started = std::chrono::steady_clock::now();
+  for (char b : bytes) {
+    if (!conn.send_all(std::string_view(&b, 1)) || conn.closed_or_answered(pace))
+      break;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               started);
+}
+
+} // namespace
+
+TEST(HttpTls, AHeaderDribbledByteByByteIsCutAtTheHeaderDeadline) {
+  certificate c;
+  test_support::http_node node{tight(c)};
+  test_support::raw_tls_connection conn{node.port()};
+  ASSERT_TRUE(conn.handshake_ok());
+  // One byte every 600 ms never trips a per-read timeout of 1 s; the
+  // deadline is for the whole header block.
+  auto lived = dribble(conn, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 600ms);
+  EXPECT_LT(lived, 2500ms) << "the connection outlived the 1 s header deadline";
+  EXPECT_EQ(conn.received.find("200 OK"), std::string::npos) << conn.received;
+}
+
+TEST(HttpTls, ABodyDribbledByteByByteIsCutAtTheRequestDeadline) {
+  certificate c;
+  test_support::http_node node{tight(c)};
+  test_support::raw_tls_connection conn{node.port()};
+  ASSERT_TRUE(conn.handshake_ok());
+  ASSERT_TRUE(conn.send_all("POST /v1/qc_v1/signer/requests HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Content-Length: 64\r\n\r\n"));
+  auto lived = dribble(conn, std::string(64, '{'), 500ms);
+  EXPECT_LT(lived, 4000ms) << "the connection outlived the 2 s request deadline";
+}
+
+TEST(HttpTls, TheHeaderBlockCapHoldsUnderTls) {
+  certificate c;
+  test_support::http_node node{tls_settings(c)};
+  test_support::raw_tls_connection conn{node.port()};
+  ASSERT_TRUE(conn.handshake_ok());
+  // 100 short headers: each line is small, the block is over 8 KiB.
+  std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (int i = 0; i < 100; ++i)
+    request += "X-Fill-" + std::to_string(i) + ": " + std::string(90, 'a') + "\r\n";
+  ASSERT_TRUE(conn.send_all(request + "\r\n"));
+  ASSERT_TRUE(conn.closed_or_answered(3s));
+  EXPECT_EQ(conn.received.find("200 OK"), std::string::npos) << conn.received;
+}
+
+TEST(HttpTls, ProtocolsBelowTls12AreRefused) {
+  certificate c;
+  test_support::http_node node{tls_settings(c)};
+  test_support::raw_tls_connection old{node.port(), TLS1_1_VERSION};
+  EXPECT_FALSE(old.handshake_ok());
+  test_support::raw_tls_connection current{node.port(), TLS1_2_VERSION};
+  ASSERT_TRUE(current.handshake_ok());
+  ASSERT_TRUE(current.send_all("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  ASSERT_TRUE(current.closed_or_answered(3s));
+  EXPECT_NE(current.received.find("200 OK"), std::string::npos) << current.received;
+}
+
+TEST(HttpTls, BodiesAreBoundedUnderTlsToo) {
+  certificate c;
+  auto settings = tls_settings(c);
+  settings.client_tokens = {"token-a"};
+  test_support::http_node node{settings};
+  test_support::raw_tls_connection conn{node.port()};
+  ASSERT_TRUE(conn.handshake_ok());
+  // Unauthenticated, with a declared body that never comes: 401 at once.
+  ASSERT_TRUE(conn.send_all("POST /v1/qc_v1/signer/requests HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Content-Length: 100000\r\n\r\n"));
+  ASSERT_TRUE(conn.closed_or_answered(3s));
+  EXPECT_NE(conn.received.find("401 Unauthorized"), std::string::npos) << conn.received;
+}
+
+TEST(HttpTls, TheKeyFileIsCheckedLikeTheSignerKey) {
+  certificate c;
+  auto settings = tls_settings(c);
+  std::filesystem::permissions(c.key, std::filesystem::perms(0644));
+  try {
+    test_support::http_node node{settings};
+    FAIL() << "started with a world-readable TLS key";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string{e.what()},
+              "TLS private key file " + c.key + " has mode 0644; it must be 0600 (owner read/write only)");
+  }
+  auto link = c.key + ".link";
+  std::filesystem::permissions(c.key, std::filesystem::perms(0600));
+  std::filesystem::create_symlink(c.key, link);
+  settings.tls_private_key_file = link;
+  try {
+    test_support::http_node node{settings};
+    FAIL() << "started with a symlinked TLS key";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string{e.what()}.find("TLS private key file " + link + ": cannot open"),
+              std::string::npos)
+      << e.what();
+  }
 }

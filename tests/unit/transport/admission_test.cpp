@@ -92,6 +92,51 @@ std::string read_until_eof(int fd, std::chrono::milliseconds limit) {
 
 } // namespace
 
+// A flood of turned-away TLS connections cannot queue without bound: past
+// max_queued_rejects a task runs at once on the caller's thread in drop
+// mode (the server only closes its socket).
+TEST(AdmissionQueue, TheRejectQueueIsBoundedAndOverflowRunsInDropMode) {
+  admission_settings s{1, 0, 100ms, /*reject_threads=*/1, /*max_queued_rejects=*/2};
+  admission_queue q(s);
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> started{0};
+  // One task holds the worker, the next the only reject thread.
+  q.enqueue([&] {
+    ++started;
+    released.wait();
+  });
+  while (started < 1)
+    std::this_thread::sleep_for(1ms);
+  q.enqueue([&] {
+    ++started;
+    released.wait();
+  });
+  while (started < 2)
+    std::this_thread::sleep_for(1ms);
+  std::atomic<int> dropped{0};
+  std::atomic<int> queued_ran{0};
+  auto caller = std::this_thread::get_id();
+  for (int i = 0; i < 5; ++i)
+    q.enqueue([&] {
+      if (admission_queue::dropping()) {
+        EXPECT_TRUE(admission_queue::rejecting());
+        EXPECT_EQ(std::this_thread::get_id(), caller);
+        ++dropped;
+      } else {
+        ++queued_ran;
+      }
+    });
+  // Two wait for the reject thread; three found the queue full.
+  EXPECT_EQ(dropped.load(), 3);
+  EXPECT_EQ(queued_ran.load(), 0);
+  EXPECT_FALSE(admission_queue::dropping());
+  release.set_value();
+  q.shutdown();
+  EXPECT_EQ(queued_ran.load(), 2);
+  EXPECT_EQ(q.rejected(), 6u);
+}
+
 TEST(OverflowResponder, AnswersProbesAndTurnsTheRestAway) {
   overflow_responder responder(
     [](std::string_view method, std::string_view path, std::string_view) -> std::optional<canned_reply> {
