@@ -17,7 +17,7 @@ DEPS_STAMP := $(BUILD)/.deps-stamp
 PEERS_DIR  := tests/peers
 PEERS_STAMP := $(PEERS_DIR)/node_modules/.covsigner-stamp
 
-.PHONY: all deps peers configure build test run bench clean
+.PHONY: all deps peers configure build test test-asan test-tsan run bench clean
 
 all: build
 
@@ -52,6 +52,15 @@ test: build peers
 	  || (tail -60 $(BUILD)/fuzz.log; echo "request_fuzz failed: see $(BUILD)/fuzz.log"; exit 1)
 	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' $(BUILD)/fuzz.log | sed 's/^/request_fuzz 60 s: /'
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# The suite under sanitizers (clang, own build dirs, see tests/sanitizers/):
+# ASan + UBSan + LeakSanitizer over every unit and integration test; TSan
+# over the actor, transport and persistence tests and the bench smoke tests.
+test-asan: deps peers
+	@SAN_JOBS=$(JOBS) SAN_BUILD=$(CURDIR)/$(BUILD)-asan tests/sanitizers/run.sh asan
+
+test-tsan: deps peers
+	@SAN_JOBS=$(JOBS) SAN_BUILD=$(CURDIR)/$(BUILD)-tsan tests/sanitizers/run.sh tsan
 
 # examples/dev.ini signs with the PUBLIC development key in
 # examples/dev-signer.key, which must be mode 0600 (git checks it out 0644).

@@ -143,6 +143,8 @@ std::string_view endpoint_label(endpoint kind) {
   return "other";
 }
 
+// A reply's status (PENDING | READY | FAILED, reference §2.3) says whether
+// its job settled: READY stands for either terminal ready state.
 bool is_terminal(const covenant::step_result& r) {
   return r.status == "READY" || r.status == "FAILED";
 }
@@ -452,7 +454,7 @@ void http_server::serve_submit(exchange& ex, const routed& where, const std::str
     prepared_.remember(where.route, body, *memo);
   }
   auto& cmd = *memo;
-  auto route_key = cmd.draft.route + ":" + cmd.draft.route_request_id;
+  auto route_key = covenant::make_route_key(cmd.draft.route, cmd.draft.route_request_id);
   auto digest = cmd.draft.request_digest;
   // Dedupe fast path (DESIGN.md step 2): a live key with this digest is
   // answered from the node's published durable state, without an actor

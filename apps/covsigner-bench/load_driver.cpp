@@ -96,10 +96,14 @@ load_result run_load(client_factory& clients, const load_plan& plan, const reque
     // Open loop: a node that falls far behind would keep the bench busy
     // with its backlog for ever; past this, what is still due is not sent
     // and is reported as unsent.
-    const double span_s = plan.count ? static_cast<double>(*plan.count) / std::max(plan.rate, 1e-9)
-                                     : plan.duration_s;
-    const auto give_up = st.measure_start + std::chrono::duration_cast<clock_type::duration>(
-                                              std::chrono::duration<double>(span_s + std::max(10.0, span_s)));
+    // (Closed loop has no schedule to fall behind: no bound. Computing one
+    // from a zero rate overflowed the clock, which UBSan caught.)
+    const double span_s = open && plan.count ? static_cast<double>(*plan.count) / plan.rate
+                                             : plan.duration_s;
+    const auto give_up =
+      open ? st.measure_start + std::chrono::duration_cast<clock_type::duration>(
+                                  std::chrono::duration<double>(span_s + std::max(10.0, span_s)))
+           : clock_type::time_point::max();
     while (!st.stop.load(std::memory_order_relaxed)) {
       std::uint64_t seq = st.next_seq.fetch_add(1, std::memory_order_relaxed);
       clock_type::time_point intended;
