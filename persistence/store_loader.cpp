@@ -586,6 +586,14 @@ std::variant<loaded_store, io_error> load_store(file_system& fs, const store_lay
   return l.run();
 }
 
+std::vector<covenant::job> resumable_jobs(const loaded_store& loaded) {
+  std::vector<covenant::job> out;
+  for (const auto& job : loaded.jobs)
+    if (job.state == covenant::job_state::submitted)
+      out.push_back(job);
+  return out;
+}
+
 std::variant<opened_store, io_error> open_store(file_system& fs, const store_layout& layout,
                                                 std::string_view now) {
   if (auto err = ensure_dir_durable(fs, layout.jobs_dir()))

@@ -109,6 +109,10 @@ struct loaded_store {
   std::string summary_line;
 };
 
+/// The loaded jobs a node may resume (start a signing session for), in
+/// request id order: those still SUBMITTED. Pure.
+std::vector<covenant::job> resumable_jobs(const loaded_store& loaded);
+
 /// Scans and repairs the store as described above. `now` stamps reason
 /// files and interrupted jobs (empty = now_rfc3339nano()). Errors: listing
 /// the jobs dir fails, or a quarantine move / rewrite / backfill / fsync
