@@ -64,9 +64,7 @@ node_core spawn_core(caf::actor_system& system, scanned_core scanned, const core
   auto seed = seed_of(loaded);
   node_core core;
   core.load_summary = std::move(scanned.load_summary);
-  for (const auto& job : loaded.jobs)
-    if (job.state == covenant::job_state::submitted)
-      core.resumable.push_back(job);
+  core.resumable = persistence::resumable_jobs(loaded);
   auto impl = system.spawn(job_store, std::move(scanned.files), std::move(loaded.jobs),
                            options.published);
   core.store = caf::actor_cast<job_store_actor>(impl);

@@ -69,7 +69,7 @@ std::variant<scanned_core, std::string> scan_core(const core_options& options);
 void publish_scan(const scanned_core& scanned, messages::published_jobs& published);
 
 /// Spawns job_store, route_registry and session_supervisor over the scan.
-/// Jobs still SUBMITTED are returned in `resumable`, not started: the caller
+/// persistence::resumable_jobs are returned in `resumable`, not started: the caller
 /// resumes them once it holds the new supervisor. Never blocks on I/O.
 messages::node_core spawn_core(caf::actor_system& system, scanned_core scanned,
                                const core_options& options);

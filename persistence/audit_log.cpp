@@ -106,4 +106,33 @@ std::variant<std::vector<audit_entry>, io_error> read_audit_log(const std::files
   return out;
 }
 
+std::set<std::string> audited_request_ids(std::string_view log) {
+  // format_audit_line writes no whitespace, and request ids never need
+  // escaping, so the field is always spelled exactly like this.
+  constexpr std::string_view field = "\"requestId\":\"";
+  std::set<std::string> ids;
+  for (auto at = log.find(field); at != std::string_view::npos; at = log.find(field, at)) {
+    at += field.size();
+    auto end = log.find('"', at);
+    if (end == std::string_view::npos)
+      break; // torn inside the id: what is left names no complete id
+    if (end > at)
+      ids.emplace(log.substr(at, end - at));
+    at = end;
+  }
+  return ids;
+}
+
+std::variant<std::set<std::string>, io_error> read_audited_request_ids(file_system& fs,
+                                                                      const std::filesystem::path& path) {
+  auto bytes = fs.read_file(path);
+  if (auto* err = std::get_if<io_error>(&bytes)) {
+    if (err->code == ENOENT)
+      return std::set<std::string>{};
+    return io_error{err->code, "cannot read the audit log, which says which jobs may have been signed: " +
+                                 err->message};
+  }
+  return audited_request_ids(std::get<std::string>(bytes));
+}
+
 } // namespace covsigner::persistence

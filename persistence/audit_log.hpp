@@ -9,10 +9,12 @@
 // "txid":"<display hex>"}.
 #pragma once
 
+#include "persistence/file_system.hpp"
 #include "persistence/io_error.hpp"
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -49,5 +51,18 @@ maybe_error append_audit_entry(const std::filesystem::path& path, const audit_en
 /// Every entry of the log at `path` (tests and operator tools). A missing
 /// file is an empty log; an unparsable line is an error naming its number.
 std::variant<std::vector<audit_entry>, io_error> read_audit_log(const std::filesystem::path& path);
+
+/// Every request id the log names, for the store loader and the quarantine
+/// tools ("was a signature ever asked for?"); pure. Lenient on purpose: it
+/// takes each `"requestId":"<id>"` field anywhere in `log`, so a line torn
+/// by a crash, and an entry appended right after it (glued to the torn line
+/// with no newline between), still count. Reading more ids than were
+/// signed only fails closed.
+std::set<std::string> audited_request_ids(std::string_view log);
+
+/// audited_request_ids of the log at `path`, read through `fs`. A missing
+/// log names nothing; any other read error is returned, naming the path.
+std::variant<std::set<std::string>, io_error> read_audited_request_ids(file_system& fs,
+                                                                      const std::filesystem::path& path);
 
 } // namespace covsigner::persistence

@@ -52,9 +52,24 @@ enum class quarantine_action {
 };
 
 /// Resolves `entry`. Restore: the file must be a `<requestId>.json` that now
-/// decodes as a job with that request id; it moves back into the jobs dir
+/// decodes as a job with that request id, and is refused (EINVAL, the
+/// message names the cause) when
+///   * its reason file cannot be decoded (the keys it poisons are unknown);
+///   * the jobs dir already holds that file (EEXIST);
+///   * another job file (decoded, or by its readable prefix) or a tombstone
+///     holds the job's route key, or a tombstone of its own request id
+///     exists: restoring would reopen the key as a second copy;
+///   * the job is SUBMITTED, VALIDATING or PENDING (not yet signed) but the
+///     audit log names its request id: the node would sign it again.
+/// Every refusal is decided before anything is written: the data dir is
+/// left exactly as it was. Otherwise the file moves back into the jobs dir
 /// (never over an existing file), and only then does its reason file leave
-/// the quarantine. Release: the file and its reason file move to resolved/.
+/// the quarantine. Route keys the reason file poisons that are not the
+/// restored job's own stay poisoned: they move, first and durably, to a new
+/// entry `<entry>.unrestored-keys` (a reason file only, same reason). An
+/// unattributable entry (no keys) that now decodes attributes itself: its
+/// restore ends the refusal of all new submits.
+/// Release: the file and its reason file move to resolved/.
 /// Either way a `.resolution` record (action, note, time) is written first,
 /// and every step is durable before the next. Precondition: the store lock
 /// is held (the node is not running). Errors name the cause.

@@ -1,6 +1,7 @@
 #include "persistence/store_loader.hpp"
 
 #include "covenant/canonical_json.hpp"
+#include "persistence/audit_log.hpp"
 #include "persistence/parallel_pass.hpp"
 #include "persistence/quarantine.hpp"
 #include "persistence/timestamp.hpp"
@@ -77,12 +78,42 @@ bool wins_over(const covenant::job& a, const covenant::job& b) {
   return a.request_id < b.request_id;
 }
 
+// Why `j` may already carry a signature, or nullopt when it cannot: it is
+// SIGNING or READY, or FAILED for a reason a job can have after SIGNING, or
+// the audit log names it (a signature was asked for, whatever the file
+// says). POLICY_REJECTED and INVALID_INPUT are only given before a
+// signature is asked for (here and in the Go node); every other FAILED
+// counts, so an unknown reason fails closed.
+std::optional<std::string> signing_evidence(const covenant::job& j, const std::set<std::string>& audited) {
+  using covenant::job_state;
+  if (audited.count(j.request_id))
+    return "named by the audit log";
+  std::string state{covenant::to_string(j.state)};
+  switch (j.state) {
+    case job_state::signing:
+    case job_state::artifact_ready:
+    case job_state::handoff_ready:
+      return "state " + state;
+    case job_state::failed:
+      if (j.reason == covenant::failure_reason::policy_rejected ||
+          j.reason == covenant::failure_reason::invalid_input)
+        return std::nullopt;
+      return "state " + state + "/" + j.reason;
+    default:
+      return std::nullopt;
+  }
+}
+
 class loader {
 public:
   loader(file_system& fs, const store_layout& layout, std::string now)
     : fs_(fs), layout_(layout), now_(std::move(now)) {}
 
   std::variant<loaded_store, io_error> run() {
+    // First, so a log that cannot be read fails the load before it changes
+    // anything.
+    if (auto err = read_audit_log())
+      return *err;
     if (auto err = scan_quarantine())
       return *err;
     if (auto err = scan_markers())
@@ -161,6 +192,14 @@ private:
     quarantine_dirty_ = true;
     ++out_.summary.quarantined_now;
     record(r);
+    return std::nullopt;
+  }
+
+  maybe_error read_audit_log() {
+    auto ids = read_audited_request_ids(fs_, audit_log_path(layout_.data_dir));
+    if (auto* err = std::get_if<io_error>(&ids))
+      return *err;
+    audited_ = std::move(std::get<std::set<std::string>>(ids));
     return std::nullopt;
   }
 
@@ -268,7 +307,9 @@ private:
           problem = "tombstone names request id " + std::get<tombstone>(decoded).request_id;
           key = std::get<tombstone>(decoded).route_key();
         } else {
-          tombstones_.emplace(stem, std::get<tombstone>(decoded));
+          auto& t = tombstones_.emplace(stem, std::get<tombstone>(decoded)).first->second;
+          // Name order: the smallest request id names the key's tombstone.
+          tombstone_keys_.emplace(t.route_key(), &t);
           continue;
         }
       }
@@ -421,30 +462,94 @@ private:
     return std::nullopt;
   }
 
+  // Every route key's copies: a key a tombstone holds keeps none of them;
+  // otherwise one wins (resolve_key).
   maybe_error resolve_duplicates() {
     winners_.reserve(candidates_.size());
     for (auto& [key, group] : candidates_) {
-      std::size_t best = 0;
-      for (std::size_t i = 1; i < group.size(); ++i)
-        if (wins_over(group[i].job, group[best].job))
-          best = i;
-      for (std::size_t i = 0; i < group.size(); ++i) {
-        if (i == best)
-          continue;
-        reason_record r;
-        r.reason = quarantine_reason::duplicate;
-        r.detail = "route key " + key + " is also held by " + group[best].job.request_id + " (kept)";
-        r.route_keys.push_back(key);
-        r.poisons = false; // the winner holds the key; nothing is lost
-        std::filesystem::path marker_file;
-        if (group[i].marker)
-          marker_file = group[i].marker->file;
-        if (auto err = quarantine(group[i].file, group[i].marker ? &marker_file : nullptr, r))
-          return err;
-        ++out_.summary.duplicates;
-      }
-      winners_.push_back(std::move(group[best]));
+      auto t = tombstone_keys_.find(key);
+      auto err = t != tombstone_keys_.end() ? quarantine_beside_tombstone(key, *t->second, group)
+                                            : resolve_key(key, group);
+      if (err)
+        return err;
     }
+    return std::nullopt;
+  }
+
+  // A pruned key never reopens, and a live job of another id beside its
+  // tombstone means a double create: neither may be answered as the key's
+  // job, and the live one must never be resumed or signed. It is kept as
+  // evidence and poisons the key.
+  maybe_error quarantine_beside_tombstone(const std::string& key, const tombstone& t,
+                                          std::vector<candidate>& group) {
+    for (auto& c : group) {
+      reason_record r;
+      r.reason = quarantine_reason::tombstoned_key;
+      r.detail = "route key " + key + " was pruned as " + t.request_id + " (tombstone, final state " +
+                 std::string{covenant::to_string(t.final_state)} + "); this job of another request id (state " +
+                 std::string{covenant::to_string(c.job.state)} +
+                 ") is not loaded, so it is never resumed or signed";
+      r.route_keys.push_back(key);
+      r.poisons = true;
+      if (auto err = quarantine_candidate(c, std::move(r)))
+        return err;
+    }
+    return std::nullopt;
+  }
+
+  // One key's copies. A copy that may carry a signature outranks every copy
+  // that cannot (so no other copy is ever resumed and signed); among equals
+  // wins_over decides. Two copies that may carry a signature are ambiguous:
+  // the winner stays loaded for its polls, and each other such copy poisons
+  // the key until an operator resolves it.
+  maybe_error resolve_key(const std::string& key, std::vector<candidate>& group) {
+    std::vector<std::optional<std::string>> evidence;
+    for (const auto& c : group)
+      evidence.push_back(signing_evidence(c.job, audited_));
+    auto outranks = [&](std::size_t a, std::size_t b) {
+      if (evidence[a].has_value() != evidence[b].has_value())
+        return evidence[a].has_value();
+      return wins_over(group[a].job, group[b].job);
+    };
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < group.size(); ++i)
+      if (outranks(i, best))
+        best = i;
+    const std::string& kept = group[best].job.request_id;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (i == best)
+        continue;
+      reason_record r;
+      r.route_keys.push_back(key);
+      if (evidence[i] && evidence[best]) {
+        r.reason = quarantine_reason::ambiguous_duplicate;
+        r.detail = "route key " + key + ": this copy (" + *evidence[i] + ") and " + kept + " (" +
+                   *evidence[best] + ") may both have been signed; " + kept +
+                   " stays loaded for its polls, and the key refuses submits until an operator "
+                   "resolves it";
+        r.poisons = true;
+      } else {
+        r.reason = quarantine_reason::duplicate;
+        r.detail = "route key " + key + " is also held by " + kept +
+                   (evidence[best] ? " (kept: " + *evidence[best] + ", may have been signed)" : " (kept)");
+        r.poisons = false; // the winner holds the key; nothing is lost
+      }
+      if (auto err = quarantine_candidate(group[i], std::move(r)))
+        return err;
+    }
+    winners_.push_back(std::move(group[best]));
+    return std::nullopt;
+  }
+
+  // Quarantines a valid job that does not load (with its marker); counted
+  // as a duplicate, since a double create once happened.
+  maybe_error quarantine_candidate(candidate& c, reason_record r) {
+    std::filesystem::path marker_file;
+    if (c.marker)
+      marker_file = c.marker->file;
+    if (auto err = quarantine(c.file, c.marker ? &marker_file : nullptr, std::move(r)))
+      return err;
+    ++out_.summary.duplicates;
     return std::nullopt;
   }
 
@@ -488,7 +593,11 @@ private:
 
   maybe_error finish_winners() {
     for (auto& w : winners_) {
-      if (w.job.state == covenant::job_state::signing) {
+      const bool signing = w.job.state == covenant::job_state::signing;
+      // The audit log outranks the file: a non-terminal job it names had a
+      // signature asked for (e.g. a file rolled back from a backup).
+      const bool audited = !covenant::is_terminal(w.job.state) && audited_.count(w.job.request_id);
+      if (signing || audited) {
         // A signature may exist: never sign this request again.
         covenant::job_transition t;
         t.state = covenant::job_state::failed;
@@ -500,7 +609,7 @@ private:
           return err;
         w.checksum = sha256_hex(bytes);
         dirty_.insert(w.file.parent_path());
-        ++out_.summary.interrupted_signing;
+        ++(signing ? out_.summary.interrupted_signing : out_.summary.interrupted_audited);
       }
     }
     // Evidence first, then the directories it left.
@@ -572,6 +681,8 @@ private:
   // so every pass over it sorts first.
   std::unordered_map<std::string, marker_entry> markers_;
   std::map<std::string, tombstone> tombstones_;     // by request id
+  std::map<std::string, const tombstone*> tombstone_keys_; // route key -> into tombstones_
+  std::set<std::string> audited_; // request ids the audit log names
   std::map<std::string, std::vector<candidate>> candidates_; // by route key
   std::vector<candidate> winners_;
   std::set<std::filesystem::path> dirty_;
@@ -584,6 +695,14 @@ std::variant<loaded_store, io_error> load_store(file_system& fs, const store_lay
                                                 std::string_view now) {
   loader l{fs, layout, now.empty() ? now_rfc3339nano() : std::string{now}};
   return l.run();
+}
+
+std::vector<covenant::job> resumable_jobs(const loaded_store& loaded) {
+  std::vector<covenant::job> out;
+  for (const auto& job : loaded.jobs)
+    if (job.state == covenant::job_state::submitted && !loaded.poisoned.count(job.route_key()))
+      out.push_back(job);
+  return out;
 }
 
 std::variant<opened_store, io_error> open_store(file_system& fs, const store_layout& layout,

@@ -2,6 +2,10 @@
 // §4.6 resilient load made fail closed).
 //
 // Rules, applied to one scan of the jobs dir:
+//   * the audit log (<data_dir>/covenant-signer-audit.log, audit_log.hpp) is
+//     read first, leniently (audited_request_ids); if it exists and cannot
+//     be read the load fails before it changes anything, since the rules
+//     below need to know which request ids had a signature asked for.
 //   * `.tmp-*` leftovers are removed (never renamed, so never acknowledged).
 //   * A job file that is unreadable, empty, truncated, malformed or
 //     wrong-typed, or whose requestId differs from its file name, or whose
@@ -17,16 +21,32 @@
 //   * damaged marker or tombstone: quarantined; poisons the key recovered
 //     from its prefix (or unattributable), unless a valid job file with a
 //     marker-free id makes the marker redundant (then it is backfilled).
-//   * duplicate route keys: the winner is the job with a valid updatedAt
-//     over one without; between two valid, the newer; on equal instants or
-//     two invalid timestamps, the lexicographically smaller requestId. This
-//     is a total order, so the result is the same for every directory order.
-//     Losers (and their markers) are quarantined with reason duplicate, which
-//     does NOT poison; the winner loads normally. Each loser is counted.
+//   * A copy "may carry a signature" when it is SIGNING, ARTIFACT_READY or
+//     HANDOFF_READY, or FAILED for any reason but POLICY_REJECTED /
+//     INVALID_INPUT (the only ones given before a signature is asked for),
+//     or the audit log names its requestId. Rule: if a copy of a route key
+//     may carry a signature, no other copy of that key is ever signed.
+//   * a live job (any state) on a route key that a tombstone of another
+//     requestId holds: double create. Every such job (and its marker) is
+//     quarantined with reason tombstoned_key, which poisons the key; the
+//     tombstone stays. So the job is never resumed, and polls never meet a
+//     key whose owner is a pruned job.
+//   * duplicate route keys: a copy that may carry a signature beats every
+//     copy that cannot; between two of the same kind, the one with a valid
+//     updatedAt over one without; between two valid, the newer; on equal
+//     instants or two invalid timestamps, the lexicographically smaller
+//     requestId. This is a total order, so the result is the same for every
+//     directory order. The winner loads normally. Losers (and their markers)
+//     are quarantined and counted: reason ambiguous_duplicate (poisons the
+//     key) when both the loser and the winner may carry a signature, since
+//     nobody can tell which one the client holds; else reason duplicate
+//     (does NOT poison: the winner holds the key; the detail says why it was
+//     kept).
 //   * a job with a tombstone of the same requestId: the prune was
 //     interrupted; it is completed (job file and marker removed).
-//   * a job in SIGNING may have been signed: it is rewritten durably as
-//     FAILED / PROVIDER_FAILED / "interrupted; may have been signed".
+//   * a winner in SIGNING, or non-terminal and named by the audit log, may
+//     have been signed: it is rewritten durably as FAILED / PROVIDER_FAILED /
+//     "interrupted; may have been signed".
 //   * reason files already in quarantine/ keep their keys poisoned (and
 //     their unattributable flag) on every later load, until an operator
 //     resolves them (removes the quarantined entry and its reason file).
@@ -73,6 +93,8 @@ inline constexpr std::string_view missing_job_file = "missing_job_file";
 inline constexpr std::string_view damaged_marker = "damaged_marker";
 inline constexpr std::string_view damaged_tombstone = "damaged_tombstone";
 inline constexpr std::string_view duplicate = "duplicate";
+inline constexpr std::string_view ambiguous_duplicate = "ambiguous_duplicate";
+inline constexpr std::string_view tombstoned_key = "tombstoned_key";
 } // namespace quarantine_reason
 
 struct load_summary {
@@ -83,10 +105,14 @@ struct load_summary {
   std::size_t quarantined_total = 0;
   /// Entries this load moved into quarantine.
   std::size_t quarantined_now = 0;
-  /// Duplicate route keys found on disk this load (losers quarantined).
+  /// Valid jobs quarantined this load because another copy of their route
+  /// key (job or tombstone) was kept: reasons duplicate,
+  /// ambiguous_duplicate and tombstoned_key.
   std::size_t duplicates = 0;
   std::size_t markers_backfilled = 0;
   std::size_t interrupted_signing = 0;
+  /// Non-terminal jobs the audit log names, failed as interrupted.
+  std::size_t interrupted_audited = 0;
   std::size_t temp_files_removed = 0;
   std::size_t prunes_completed = 0;
 
@@ -108,6 +134,14 @@ struct loaded_store {
   /// new submits refused"].
   std::string summary_line;
 };
+
+/// The loaded jobs a node may resume (start a signing session for), in
+/// request id order: those still SUBMITTED whose route key is not
+/// poisoned. A poisoned key may have another copy (quarantined, maybe
+/// unreadable) that reached SIGNING, so nothing on it is signed until an
+/// operator resolves the poison; the job stays loaded, so its polls answer.
+/// Pure.
+std::vector<covenant::job> resumable_jobs(const loaded_store& loaded);
 
 /// Scans and repairs the store as described above. `now` stamps reason
 /// files and interrupted jobs (empty = now_rfc3339nano()). Errors: listing

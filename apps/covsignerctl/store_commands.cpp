@@ -217,7 +217,10 @@ constexpr std::array<command, 4> commands{{
    "\n"
    "restore: NAME (a <requestId>.json repaired in place under quarantine/) must now\n"
    "decode as that job; it moves back into the jobs dir and its key stops being\n"
-   "poisoned. release: gives up NAME's route keys deliberately (a submit on them may\n"
+   "poisoned. Refused, changing nothing, when another job or a tombstone holds its\n"
+   "route key, or when it is SUBMITTED/VALIDATING/PENDING but the audit log names it\n"
+   "(set it to FAILED or SIGNING first). Other keys NAME poisons stay poisoned (as\n"
+   "NAME.unrestored-keys). release: gives up NAME's route keys deliberately (a submit on them may\n"
    "then create a new job: only when you know the request was never signed). Nothing is\n"
    "deleted: the entry, its reason and a resolution record go to quarantine/resolved/.\n"
    "Takes the store lock, so it refuses while covsignerd runs.\n",

@@ -20,9 +20,11 @@
 // Not ported: TestStorePutKeepsNewRouteMappingWhenOldDeleteFails — the
 // in-memory route index lives in the job_store actor (lead), and our writer
 // never replaces one job by another.
+#include "persistence/audit_log.hpp"
 #include "persistence/job_writer.hpp"
 #include "persistence/power_cut_file_system.hpp"
 #include "persistence/prune.hpp"
+#include "persistence/quarantine.hpp"
 #include "persistence/store_loader.hpp"
 #include "persistence/timestamp.hpp"
 #include "test_support.hpp"
@@ -463,4 +465,287 @@ TEST_F(StoreTest, LoadFailsWhenJobsDirCannotBeListed) {
   auto result = load_store(fs, layout, load_now);
   ASSERT_TRUE(std::holds_alternative<io_error>(result));
   EXPECT_EQ(std::get<io_error>(result).code, EIO);
+}
+
+// --- Copies that may carry a signature (issue 20 item 2) ---------------------
+// If any copy of a route key reached SIGNING or later, or the audit log names
+// it, no other copy of that key is ever signed: that copy wins, or (when two
+// copies may carry a signature, or a tombstone holds the key) the key is
+// poisoned. Whatever the outcome, resumable_jobs never offers such a key.
+
+namespace {
+
+covenant::job with_state(covenant::job j, covenant::job_state state, std::string reason = {},
+                         std::string detail = {}) {
+  j.state = state;
+  j.reason = std::move(reason);
+  j.detail = std::move(detail);
+  return j;
+}
+
+covenant::job interrupted(covenant::job j) {
+  return with_state(std::move(j), covenant::job_state::failed, "PROVIDER_FAILED",
+                    std::string{covenant::interrupted_detail});
+}
+
+void audit(const store_layout& layout, const std::string& request_id) {
+  auto path = audit_log_path(layout.data_dir);
+  auto line = format_audit_line({"2026-03-09T00:00:00Z", request_id, "0x" + std::string(64, '1'),
+                                 std::string(64, '2')});
+  write_raw(path, read_raw(path) + line);
+}
+
+quarantine_record reason_of(const store_layout& layout, const std::string& entry) {
+  auto r = decode_quarantine_record(read_raw(layout.quarantine_dir() / (entry + ".reason")));
+  if (!r) {
+    ADD_FAILURE() << "no readable reason file for " << entry;
+    return {};
+  }
+  return *r;
+}
+
+std::vector<std::string> resumable_ids(const loaded_store& s) {
+  std::vector<std::string> out;
+  for (const auto& j : resumable_jobs(s))
+    out.push_back(j.request_id);
+  return out;
+}
+
+const std::string t_old = "2026-03-09T00:00:00Z";
+const std::string t_new = "2026-03-09T00:00:01Z";
+
+} // namespace
+
+TEST_F(StoreTest, SigningCopyWinsOverANewerSubmittedDuplicate) {
+  auto signing = with_state(sample_job("kcs_self_0000000000000101", "ors_dup", t_old),
+                            covenant::job_state::signing, {}, "signing covenant transaction");
+  auto fresh = sample_job("kcs_self_0000000000000102", "ors_dup", t_new);
+  put_job_file(layout, signing);
+  put_job_file(layout, fresh);
+  auto loaded = load();
+  ASSERT_EQ(ids(loaded), std::vector<std::string>{signing.request_id});
+  EXPECT_EQ(loaded.jobs[0].detail, covenant::interrupted_detail); // SIGNING still fails as interrupted
+  EXPECT_TRUE(loaded.poisoned.empty());                            // the winner holds the key
+  EXPECT_TRUE(resumable_ids(loaded).empty());
+  EXPECT_EQ(loaded.summary.duplicates, 1u);
+  auto r = reason_of(layout, fresh.request_id + ".json");
+  EXPECT_EQ(r.reason, "duplicate");
+  EXPECT_FALSE(r.poisons);
+  EXPECT_NE(r.detail.find(signing.request_id + " (kept: state SIGNING, may have been signed)"),
+            std::string::npos)
+    << r.detail;
+}
+
+TEST_F(StoreTest, ReadyCopyWinsOverANewerPendingDuplicate) {
+  auto ready = with_state(sample_job("kcs_self_0000000000000111", "ors_dup", t_old),
+                          covenant::job_state::artifact_ready, {}, "self_v1 artifact ready");
+  auto pending = with_state(sample_job("kcs_self_0000000000000112", "ors_dup", t_new),
+                            covenant::job_state::pending, {}, std::string{covenant::accepted_detail});
+  put_job_file(layout, pending);
+  put_job_file(layout, ready);
+  auto loaded = load();
+  ASSERT_EQ(loaded.jobs.size(), 1u);
+  EXPECT_EQ(loaded.jobs[0], ready); // unchanged
+  EXPECT_TRUE(loaded.poisoned.empty());
+  EXPECT_TRUE(std::filesystem::exists(layout.quarantine_dir() / (pending.request_id + ".json")));
+}
+
+TEST_F(StoreTest, FailedAfterSigningWinsOverANewerSubmittedDuplicate) {
+  auto failed = interrupted(sample_job("kcs_self_0000000000000121", "ors_dup", t_old));
+  auto fresh = sample_job("kcs_self_0000000000000122", "ors_dup", t_new);
+  put_job_file(layout, failed);
+  put_job_file(layout, fresh);
+  auto loaded = load();
+  EXPECT_EQ(ids(loaded), std::vector<std::string>{failed.request_id});
+  EXPECT_TRUE(resumable_ids(loaded).empty());
+  EXPECT_NE(reason_of(layout, fresh.request_id + ".json").detail.find("FAILED/PROVIDER_FAILED"),
+            std::string::npos);
+}
+
+TEST_F(StoreTest, FailedBeforeSigningStillLosesToANewerDuplicate) {
+  // POLICY_REJECTED and INVALID_INPUT are only ever given before a signature
+  // is asked for: such a copy carries none, so updatedAt decides as before.
+  for (auto reason : {"POLICY_REJECTED", "INVALID_INPUT"}) {
+    temp_dir run_dir;
+    auto l = store_layout::for_data_dir(run_dir.path());
+    ASSERT_FALSE(ensure_store_dirs(posix, l));
+    auto failed = with_state(sample_job("kcs_self_0000000000000131", "ors_dup", t_old),
+                             covenant::job_state::failed, reason, "rejected");
+    auto fresh = sample_job("kcs_self_0000000000000132", "ors_dup", t_new);
+    put_job_file(l, failed);
+    put_job_file(l, fresh);
+    auto result = load_store(posix, l, load_now);
+    ASSERT_TRUE(std::holds_alternative<loaded_store>(result));
+    EXPECT_EQ(resumable_ids(std::get<loaded_store>(result)), std::vector<std::string>{fresh.request_id})
+      << reason;
+  }
+}
+
+TEST_F(StoreTest, TheCopyTheAuditLogNamesWinsAndIsFailedAsInterrupted) {
+  auto audited = sample_job("kcs_self_0000000000000141", "ors_dup", t_old);
+  auto fresh = sample_job("kcs_self_0000000000000142", "ors_dup", t_new);
+  put_job_file(layout, audited);
+  put_job_file(layout, fresh);
+  audit(layout, audited.request_id);
+  auto loaded = load();
+  ASSERT_EQ(ids(loaded), std::vector<std::string>{audited.request_id});
+  EXPECT_EQ(loaded.jobs[0].state, covenant::job_state::failed);
+  EXPECT_EQ(loaded.jobs[0].detail, covenant::interrupted_detail);
+  EXPECT_TRUE(resumable_ids(loaded).empty());
+  EXPECT_NE(reason_of(layout, fresh.request_id + ".json").detail.find("named by the audit log"),
+            std::string::npos);
+  // Durably: the next load finds the FAILED file, not a SUBMITTED one.
+  auto on_disk = decode_job_file(read_raw(layout.job_file(audited.request_id)));
+  ASSERT_TRUE(std::holds_alternative<covenant::job>(on_disk));
+  EXPECT_EQ(std::get<covenant::job>(on_disk).state, covenant::job_state::failed);
+}
+
+TEST_F(StoreTest, TwoCopiesThatMayBothCarryASignaturePoisonTheKey) {
+  struct tcase {
+    std::string name;
+    covenant::job older, newer;
+    bool audit_older = false;
+  };
+  auto a = sample_job("kcs_self_0000000000000151", "ors_dup", t_old);
+  auto b = sample_job("kcs_self_0000000000000152", "ors_dup", t_new);
+  std::vector<tcase> cases = {
+    {"SIGNING vs ARTIFACT_READY", with_state(a, covenant::job_state::signing),
+     with_state(b, covenant::job_state::artifact_ready)},
+    {"audit-only SUBMITTED vs HANDOFF_READY", a, with_state(b, covenant::job_state::handoff_ready), true},
+    {"FAILED/PROVIDER_FAILED vs ARTIFACT_READY", interrupted(a),
+     with_state(b, covenant::job_state::artifact_ready)},
+  };
+  for (const auto& c : cases) {
+    temp_dir run_dir;
+    auto l = store_layout::for_data_dir(run_dir.path());
+    ASSERT_FALSE(ensure_store_dirs(posix, l));
+    put_job_file(l, c.older);
+    put_job_file(l, c.newer);
+    // A third copy that never signed changes nothing: still ambiguous.
+    put_job_file(l, sample_job("kcs_self_0000000000000153", "ors_dup", "2026-03-09T00:00:02Z"));
+    if (c.audit_older)
+      audit(l, c.older.request_id);
+    auto result = load_store(posix, l, load_now);
+    ASSERT_TRUE(std::holds_alternative<loaded_store>(result)) << c.name;
+    const auto& loaded = std::get<loaded_store>(result);
+    EXPECT_EQ(loaded.poisoned,
+              (std::map<std::string, std::string>{{"self_v1:ors_dup", "ambiguous_duplicate"}}))
+      << c.name;
+    // The newer of the two keeps answering its polls; nothing resumes.
+    EXPECT_EQ(ids(loaded), std::vector<std::string>{c.newer.request_id}) << c.name;
+    EXPECT_TRUE(resumable_ids(loaded).empty()) << c.name;
+    EXPECT_EQ(loaded.summary.duplicates, 2u) << c.name;
+    auto r = reason_of(l, c.older.request_id + ".json");
+    EXPECT_EQ(r.reason, "ambiguous_duplicate") << c.name;
+    EXPECT_TRUE(r.poisons) << c.name;
+    EXPECT_EQ(r.route_keys, std::vector<std::string>{"self_v1:ors_dup"}) << c.name;
+    EXPECT_EQ(reason_of(l, "kcs_self_0000000000000153.json").reason, "duplicate") << c.name;
+    // The poison is on disk: it survives the next load.
+    auto again = load_store(posix, l, load_now);
+    ASSERT_TRUE(std::holds_alternative<loaded_store>(again));
+    EXPECT_EQ(std::get<loaded_store>(again).poisoned, loaded.poisoned) << c.name;
+    EXPECT_EQ(std::get<loaded_store>(again).summary.quarantined_now, 0u) << c.name;
+  }
+}
+
+TEST_F(StoreTest, ATombstoneBesideALiveJobOfAnotherIdPoisonsTheKey) {
+  for (auto state : {covenant::job_state::submitted, covenant::job_state::artifact_ready}) {
+    temp_dir run_dir;
+    auto l = store_layout::for_data_dir(run_dir.path());
+    ASSERT_FALSE(ensure_store_dirs(posix, l));
+    write_raw(l.tombstone_file("kcs_self_0000000000000161"),
+              encode_tombstone({"kcs_self_0000000000000161", "self_v1", "ors_t", "0x" + std::string(64, 'a'),
+                                covenant::job_state::artifact_ready, "2026-03-01T00:00:00Z"}));
+    auto live = with_state(sample_job("kcs_self_0000000000000162", "ors_t"), state);
+    std::optional<io_error> latched;
+    ASSERT_TRUE(run_write_round(posix, l, {write_op{write_op::kind::create, live, {}}}, latched)[0].ok);
+    auto result = load_store(posix, l, load_now);
+    ASSERT_TRUE(std::holds_alternative<loaded_store>(result));
+    const auto& loaded = std::get<loaded_store>(result);
+    EXPECT_TRUE(loaded.jobs.empty());
+    EXPECT_TRUE(resumable_ids(loaded).empty());
+    EXPECT_EQ(loaded.poisoned, (std::map<std::string, std::string>{{"self_v1:ors_t", "tombstoned_key"}}));
+    ASSERT_EQ(loaded.tombstones.size(), 1u); // the tombstone stays
+    auto r = reason_of(l, live.request_id + ".json");
+    EXPECT_TRUE(r.poisons);
+    EXPECT_NE(r.detail.find("kcs_self_0000000000000161"), std::string::npos) << r.detail;
+    // The job file and its marker are kept together as evidence.
+    EXPECT_TRUE(std::filesystem::exists(l.quarantine_dir() / (live.request_id + ".json.marker")));
+    auto again = load_store(posix, l, load_now);
+    ASSERT_TRUE(std::holds_alternative<loaded_store>(again));
+    EXPECT_EQ(std::get<loaded_store>(again).poisoned, loaded.poisoned);
+  }
+}
+
+TEST_F(StoreTest, AJobOnAKeyAnotherCopyPoisonsIsNotResumed) {
+  // The corrupt copy may have reached SIGNING; its key is poisoned, so the
+  // valid copy stays loaded (polls answer) but no session starts for it.
+  auto torn = sample_job("kcs_self_0000000000000171", "ors_dup", t_old);
+  create(torn);
+  write_raw(layout.job_file(torn.request_id), encode_job_file(torn).substr(0, 60));
+  auto valid = sample_job("kcs_self_0000000000000172", "ors_dup", t_new);
+  put_job_file(layout, valid);
+  auto loaded = load();
+  EXPECT_EQ(ids(loaded), std::vector<std::string>{valid.request_id});
+  EXPECT_EQ(loaded.poisoned.count("self_v1:ors_dup"), 1u);
+  EXPECT_TRUE(resumable_ids(loaded).empty());
+}
+
+TEST_F(StoreTest, NonTerminalJobsTheAuditLogNamesAreFailedAsInterrupted) {
+  auto submitted = sample_job("kcs_self_0000000000000181", "ors_181");
+  auto pending = with_state(sample_job("kcs_self_0000000000000182", "ors_182"), covenant::job_state::pending,
+                            {}, std::string{covenant::accepted_detail});
+  auto ready = with_state(sample_job("kcs_self_0000000000000183", "ors_183"),
+                          covenant::job_state::artifact_ready, {}, "self_v1 artifact ready");
+  auto unaudited = sample_job("kcs_self_0000000000000184", "ors_184");
+  for (const auto& j : {submitted, pending, ready, unaudited}) {
+    create(j);
+    if (j.request_id != unaudited.request_id)
+      audit(layout, j.request_id);
+  }
+  auto loaded = load();
+  ASSERT_EQ(loaded.jobs.size(), 4u);
+  for (std::size_t i : {0u, 1u}) {
+    EXPECT_EQ(loaded.jobs[i].state, covenant::job_state::failed) << loaded.jobs[i].request_id;
+    EXPECT_EQ(loaded.jobs[i].detail, covenant::interrupted_detail) << loaded.jobs[i].request_id;
+  }
+  EXPECT_EQ(loaded.jobs[2], ready); // terminal: never signed again anyway
+  EXPECT_EQ(loaded.jobs[3], unaudited);
+  EXPECT_EQ(resumable_ids(loaded), std::vector<std::string>{unaudited.request_id});
+  EXPECT_TRUE(loaded.poisoned.empty());
+}
+
+TEST_F(StoreTest, AuditLogIdsAreReadFromDamagedLinesToo) {
+  // A line torn by a crash, then the next append glued onto it, then a torn
+  // last line: each id that can be read counts as a signature asked for.
+  auto glued = sample_job("kcs_self_0000000000000191", "ors_191");
+  auto after = sample_job("kcs_self_0000000000000192", "ors_192");
+  auto torn = sample_job("kcs_self_0000000000000193", "ors_193");
+  for (const auto& j : {glued, after, torn})
+    create(j);
+  auto line = [](const std::string& id) {
+    return format_audit_line({"2026-03-09T00:00:00Z", id, "0x" + std::string(64, '1'), std::string(64, '2')});
+  };
+  auto first = line(glued.request_id);
+  auto last = line(torn.request_id);
+  write_raw(audit_log_path(layout.data_dir),
+            first.substr(0, first.find("sighash")) + line(after.request_id) + last.substr(0, last.size() / 2));
+  auto loaded = load();
+  ASSERT_EQ(loaded.jobs.size(), 3u);
+  for (const auto& j : loaded.jobs)
+    EXPECT_EQ(j.state, covenant::job_state::failed) << j.request_id;
+  EXPECT_TRUE(resumable_ids(loaded).empty());
+}
+
+TEST_F(StoreTest, AnUnreadableAuditLogFailsTheLoad) {
+  // Without the audit log the load cannot tell which jobs were signed.
+  create(sample_job("kcs_self_00000000000001a1", "ors_1a1"));
+  audit(layout, "kcs_self_00000000000001a1");
+  faulty_file_system fs;
+  fs.read_faults["covenant-signer-audit.log"] = EIO;
+  auto result = load_store(fs, layout, load_now);
+  ASSERT_TRUE(std::holds_alternative<io_error>(result));
+  EXPECT_EQ(std::get<io_error>(result).code, EIO);
+  EXPECT_NE(std::get<io_error>(result).message.find("covenant-signer-audit.log"), std::string::npos)
+    << std::get<io_error>(result).message;
 }
