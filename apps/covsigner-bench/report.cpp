@@ -62,7 +62,7 @@ void print_wrk(std::ostream& out, const wrk_result& w) {
 
 void print_knee(std::ostream& out, const scenario_result& s) {
   const auto& k = *s.knee;
-  out << "\nKnee: " << s.name << " (open loop, steps of " << k.settings.step_s << " s, x"
+  out << "Knee: " << s.name << " (open loop, steps of " << k.settings.step_s << " s, x"
       << k.settings.growth << ", p99 budget " << format_latency_us(k.settings.p99_budget_us) << ")\n";
   out << "  " << pad("step", 6) << pad("offered", 12, true) << pad("achieved", 12, true)
       << pad("p50", 10, true) << pad("p99", 10, true) << "  verdict\n";
@@ -247,8 +247,11 @@ void print_table(std::ostream& out, const bench_report& r) {
     }
   }
   for (const auto& s : r.scenarios)
-    if (s.knee)
+    if (s.knee) {
+      if (&s != &r.scenarios.front() || !s.phases.empty())
+        out << "\n";
       print_knee(out, s);
+    }
   out << "\nCorrectness (after each run: the store scanned, or a --url node asked)\n";
   for (const auto& s : r.scenarios) {
     const auto& c = s.correctness;
