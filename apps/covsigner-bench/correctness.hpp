@@ -46,6 +46,9 @@ private:
 
 struct correctness_report {
   bool passed = false;
+  /// Which check ran: "store scan" (our own stopped node's data dir) or
+  /// "remote polls" (a --url node: see remote_check.hpp).
+  std::string check = "store scan";
   std::uint64_t jobs_in_store = 0;
   std::uint64_t keys_sent = 0;
   std::uint64_t keys_acked = 0;
@@ -56,6 +59,11 @@ struct correctness_report {
   std::uint64_t quarantined = 0;
   std::uint64_t poisoned_keys = 0;
   std::string store_summary;           // the loader's one line
+  // Remote polls only.
+  std::uint64_t polled = 0;            // acknowledged request ids polled
+  std::uint64_t found = 0;             // answered 200 with the same request id
+  std::uint64_t resubmitted = 0;       // sample of acknowledged keys submitted again
+  std::uint64_t resubmit_same = 0;     // answered 200 with the acknowledged request id
   std::vector<std::string> problems;   // the first few, for the report
 };
 

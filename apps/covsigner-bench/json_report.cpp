@@ -74,12 +74,75 @@ object correctness_json(const scenario_result& s) {
   o["quarantined"] = c.quarantined;
   o["poisoned_keys"] = c.poisoned_keys;
   o["store_summary"] = c.store_summary;
+  o["check"] = c.check;
+  if (c.check == "remote polls") {
+    o["polled"] = c.polled;
+    o["found"] = c.found;
+    o["resubmitted"] = c.resubmitted;
+    o["resubmit_same_request_id"] = c.resubmit_same;
+  }
   array problems;
   for (const auto& p : c.problems)
     problems.push_back(boost::json::value(p));
   for (const auto& p : s.expectation_failures)
     problems.push_back(boost::json::value(p));
   o["problems"] = std::move(problems);
+  return o;
+}
+
+object knee_json(const scenario_result& s) {
+  const auto& k = *s.knee;
+  object o;
+  o["start_rate_per_s"] = k.settings.start_rate;
+  o["growth"] = k.settings.growth;
+  o["step_s"] = k.settings.step_s;
+  o["p99_budget_us"] = k.settings.p99_budget_us;
+  o["max_steps"] = k.settings.max_steps;
+  if (k.knee_per_s)
+    o["knee_rate_per_s"] = *k.knee_per_s;
+  else
+    o["knee_rate_per_s"] = nullptr;
+  o["stop_reason"] = k.stop_reason;
+  o["client_bound"] = k.client_bound;
+  o["client_cap_per_s"] = k.client_cap_per_s;
+  array steps;
+  for (std::size_t i = 0; i < k.steps.size(); ++i) {
+    const auto& st = k.steps[i];
+    object x;
+    x["offered_per_s"] = st.offered_per_s;
+    x["achieved_per_s"] = st.achieved_per_s;
+    x["p50_us"] = st.p50_us;
+    x["p99_us"] = st.p99_us;
+    x["count"] = st.count;
+    x["unexpected_errors"] = st.unexpected_errors;
+    x["unsent"] = st.unsent;
+    x["held"] = st.held;
+    x["verdict"] = st.verdict;
+    if (i < s.knee_phases.size())
+      x["phase"] = phase_json(s.knee_phases[i]);
+    steps.push_back(std::move(x));
+  }
+  o["steps"] = std::move(steps);
+  return o;
+}
+
+object wrk_json(const wrk_result& w) {
+  object o;
+  if (!w.error.empty()) {
+    o["error"] = w.error;
+    return o;
+  }
+  o["url"] = w.url;
+  o["threads"] = w.threads;
+  o["connections"] = w.connections;
+  o["seconds"] = w.seconds;
+  o["requests"] = w.requests;
+  o["non_2xx"] = w.non_2xx;
+  o["requests_per_s"] = w.requests_per_s;
+  o["ok_per_s"] = w.ok_per_s();
+  o["p50_us"] = w.p50_us;
+  o["p99_us"] = w.p99_us;
+  o["socket_errors"] = w.socket_errors;
   return o;
 }
 
@@ -97,6 +160,8 @@ std::string to_json(const bench_report& r) {
   machine["data_dir"] = r.data_dir;
   machine["fs_type"] = r.fs_type;
   machine["store_sync"] = r.sync;
+  machine["target"] = r.target;
+  root["bodies"] = r.bodies;
   root["machine"] = std::move(machine);
   object baselines;
   if (r.fsync) {
@@ -143,6 +208,10 @@ std::string to_json(const bench_report& r) {
       phases.push_back(phase_json(p));
     o["phases"] = std::move(phases);
     o["correctness"] = correctness_json(s);
+    if (s.knee)
+      o["knee"] = knee_json(s);
+    if (s.wrk)
+      o["wrk"] = wrk_json(*s.wrk);
     array notes;
     for (const auto& n : s.notes)
       notes.push_back(boost::json::value(n));

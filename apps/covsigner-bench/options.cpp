@@ -1,7 +1,9 @@
 #include "apps/covsigner-bench/options.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string_view>
 
 namespace covsigner::bench {
@@ -54,6 +56,68 @@ std::optional<scenario_kind> parse_scenario(std::string_view s) {
   return std::nullopt;
 }
 
+// "5s", "250ms": how usage() shows a default duration.
+std::string show_seconds(double s) {
+  char buf[32];
+  if (s < 1)
+    std::snprintf(buf, sizeof buf, "%gms", s * 1000);
+  else
+    std::snprintf(buf, sizeof buf, "%gs", s);
+  return buf;
+}
+
+std::string show_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// --url-file: one URL per line; blank lines and #-comments skipped.
+std::optional<std::string> read_url_file(const std::string& path, std::vector<std::string>& urls) {
+  std::ifstream in(path);
+  if (!in)
+    return "cannot read --url-file [" + path + "]";
+  std::string line;
+  std::size_t before = urls.size();
+  while (std::getline(in, line)) {
+    auto hash = line.find('#');
+    if (hash != std::string::npos)
+      line.resize(hash);
+    auto b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos)
+      continue;
+    auto e = line.find_last_not_of(" \t\r");
+    urls.push_back(line.substr(b, e - b + 1));
+  }
+  if (urls.size() == before)
+    return "--url-file [" + path + "] lists no URL";
+  return std::nullopt;
+}
+
+// What only makes sense with a node of our own, or only with --url.
+std::optional<std::string> check_combinations(const bench_options& o) {
+  if (o.scenario == scenario_kind::sigkill && o.transport == transport_kind::inproc && o.suite.empty())
+    return "--scenario=sigkill kills a covsignerd child process: it needs --transport=http";
+  if (o.find_knee && (o.scenario == scenario_kind::sigkill || o.scenario == scenario_kind::outage))
+    return "--find-knee steps the rate of unique, duplicate, conflict, poll or mixed, not " +
+           to_string(o.scenario);
+  if (o.find_knee && !o.suite.empty())
+    return "--find-knee runs one --scenario, not a --suite";
+  if (!o.remote()) {
+    if (!o.auth_token_file.empty() || !o.ca_file.empty() || !o.body_template.empty() || o.allow_remote)
+      return "--auth-token-file, --ca-file, --body-template and --allow-remote need --url";
+    return std::nullopt;
+  }
+  if (!o.suite.empty())
+    return "--suite=standard starts its own nodes; with --url run one --scenario at a time";
+  if (o.scenario == scenario_kind::sigkill || o.scenario == scenario_kind::outage)
+    return "--scenario=" + to_string(o.scenario) +
+           " needs a node of the bench's own (it kills it or breaks its chain): not with --url";
+  if (o.transport == transport_kind::inproc)
+    return "--url drives a node over HTTP(S): --transport=inproc does not apply";
+  return std::nullopt;
+}
+
 } // namespace
 
 std::string to_string(scenario_kind s) {
@@ -83,6 +147,47 @@ std::string to_string(transport_kind t) {
 bool creates_jobs(scenario_kind s) {
   return s == scenario_kind::unique || s == scenario_kind::mixed || s == scenario_kind::sigkill;
 }
+
+namespace {
+
+// The sections whose defaults come from bench_options itself.
+std::string usage_remote_and_knee() {
+  const bench_options d;
+  return R"(
+A running node (--url): a LOAD TEST. It sends thousands of signed submits, creates as many jobs
+in that node's store (they stay there) and may saturate it: point it only at a node you may load.
+  --url=http(s)://HOST:PORT drive this node instead of starting one; repeat it (or --url-file)
+                            to spread the clients round-robin over several nodes
+  --url-file=FILE           one URL per line (# comments)
+  --allow-remote            allow targets other than loopback (127.0.0.0/8, ::1, localhost);
+                            without it they are refused
+  --auth-token-file=FILE    the node's client bearer token (first non-empty line)
+  --ca-file=FILE            PEM CA bundle that signs an https:// node's certificate
+                            (default: the system's)
+  --connect-timeout=T       per connection ()" + show_seconds(d.connect_timeout_s) + R"()
+  --body-template=FILE      a signed submit body valid on that node; the bench rewrites its
+                            routeRequestId (and, for conflict, request.facadeRequestId) per
+                            request. Default: the bench's dev-key qc_v1 body (valid on a node with
+                            no chain and the default EIP-712 domain)
+  --check-rate=R            after the run every acknowledged requestId is polled and a sample
+                            resubmitted, at most R requests/s ()" + show_number(d.check_rate) + R"()
+  At startup one body is sent to each node; if it is not accepted the bench stops with the
+  node's answer. With --scenario=duplicate, wrk runs on the same URL and body afterwards
+  (client baseline: bench/wrk); --no-baselines skips it.
+
+The knee (--find-knee): open-loop steps of --step-duration, the rate x --knee-growth each,
+from --rate (default )" + show_number(d.knee_start_rate) + R"(/s), until p99 exceeds --p99-budget or errors appear (at most
+--knee-max-steps steps); reports the highest rate that held and the throughput-latency curve
+(table, --json, --plot).
+  --find-knee
+  --step-duration=T         ()" + show_seconds(d.step_duration_s) + R"()
+  --p99-budget=T            ()" + show_seconds(d.p99_budget_s) + R"()
+  --knee-growth=X           ()" + show_number(d.knee_growth) + R"()
+  --knee-max-steps=N        ()" + std::to_string(d.knee_max_steps) + R"()
+)";
+}
+
+} // namespace
 
 std::string usage() {
   return R"(covsigner-bench: concurrent submissions against a covsigner node, measured honestly.
@@ -126,7 +231,7 @@ Output:
   --plot=FILE.svg           latency percentiles and throughput over time
   --no-baselines            skip the fsync-ceiling and bare-handler baselines
   --baseline-duration=T     per baseline (3s)
-)";
+)" + usage_remote_and_knee();
 }
 
 std::variant<bench_options, parse_error> parse_options(int argc, char** argv) {
@@ -224,12 +329,51 @@ std::variant<bench_options, parse_error> parse_options(int argc, char** argv) {
     } else if (name == "keep-data") {
       if (!flag(o.keep_data))
         return bad();
+    } else if (name == "url") {
+      if (value.empty())
+        return bad();
+      o.urls.emplace_back(value);
+    } else if (name == "url-file") {
+      if (auto err = read_url_file(std::string(value), o.urls))
+        return parse_error{*err};
+    } else if (name == "allow-remote") {
+      if (!flag(o.allow_remote))
+        return bad();
+    } else if (name == "auth-token-file" || name == "ca-file" || name == "body-template") {
+      if (value.empty())
+        return bad();
+      (name == "auth-token-file" ? o.auth_token_file
+                                 : name == "ca-file" ? o.ca_file : o.body_template) = value;
+    } else if (name == "connect-timeout" || name == "step-duration" || name == "p99-budget") {
+      auto v = parse_seconds(value);
+      if (!v || *v <= 0)
+        return bad();
+      (name == "connect-timeout" ? o.connect_timeout_s
+                                 : name == "step-duration" ? o.step_duration_s : o.p99_budget_s) = *v;
+    } else if (name == "check-rate") {
+      auto v = parse_double(value);
+      if (!v || *v <= 0)
+        return bad();
+      o.check_rate = *v;
+    } else if (name == "find-knee") {
+      if (!flag(o.find_knee))
+        return bad();
+    } else if (name == "knee-growth") {
+      auto v = parse_double(value);
+      if (!v || *v <= 1.01 || *v > 10)
+        return bad();
+      o.knee_growth = *v;
+    } else if (name == "knee-max-steps") {
+      auto v = parse_count(value);
+      if (!v || *v < 2 || *v > 64)
+        return bad();
+      o.knee_max_steps = static_cast<std::size_t>(*v);
     } else {
       return parse_error{"unknown option [--" + std::string(name) + "] (see --help)"};
     }
   }
-  if (o.scenario == scenario_kind::sigkill && o.transport == transport_kind::inproc && o.suite.empty())
-    return parse_error{"--scenario=sigkill kills a covsignerd child process: it needs --transport=http"};
+  if (auto err = check_combinations(o))
+    return parse_error{*err};
   return o;
 }
 

@@ -1,7 +1,8 @@
 // Command-line options of covsigner-bench: which scenario over which
 // transport, how much load (concurrency, duration or count, open-loop rate
 // or closed loop, warm-up), where the data lives and how it is synced, and
-// where the results go.
+// where the results go; or, with --url, which running node(s) to drive,
+// with what credentials and bodies; and the --find-knee rate search.
 #pragma once
 
 #include "persistence/sync_option.hpp"
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace covsigner::bench {
 
@@ -47,6 +49,25 @@ struct bench_options {
   double kill_every_s = 0;               // sigkill: 0 = three kills spread over the run
   std::string covsignerd;                // sigkill: the node binary (default: beside ours)
   bool keep_data = false;                // leave the run's data dir for inspection
+
+  // A running node instead of one of ours (--url): see remote_target.hpp.
+  std::vector<std::string> urls;         // --url (repeatable) and --url-file lines
+  std::string auth_token_file;           // bearer token, first non-empty line
+  std::string ca_file;                   // PEM CA bundle for https:// targets
+  double connect_timeout_s = 5;
+  bool allow_remote = false;             // non-loopback targets are refused without it
+  std::string body_template;             // signed submit body; "" = the dev-key body
+  double check_rate = 1000;              // remote check: polls + resubmits per second
+
+  // --find-knee: open-loop steps from knee_start_rate, x knee_growth each.
+  bool find_knee = false;
+  double knee_start_rate = 50;           // requests/s of the first step (--rate overrides)
+  double knee_growth = 1.5;
+  double step_duration_s = 5;
+  double p99_budget_s = 0.25;
+  std::size_t knee_max_steps = 16;       // bounds the search: start x growth^(max-1)
+
+  bool remote() const { return !urls.empty(); }
 };
 
 /// Parses argv. Errors name the offending option. `--help` yields the

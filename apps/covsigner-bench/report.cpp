@@ -43,7 +43,45 @@ std::string pad(std::string s, std::size_t w, bool right = false) {
   return right ? std::string(w - s.size(), ' ') + s : s + std::string(w - s.size(), ' ');
 }
 
+void print_wrk(std::ostream& out, const wrk_result& w) {
+  if (!w.error.empty()) {
+    out << "  wrk client baseline: " << w.error << "\n";
+    return;
+  }
+  out << "  wrk on " << w.url << ", c" << w.connections << " (" << w.threads
+      << " threads): " << format_rate(w.ok_per_s()) << "  p50 " << format_latency_us(w.p50_us) << "  p99 "
+      << format_latency_us(w.p99_us);
+  if (w.non_2xx)
+    out << "  (" << w.non_2xx << " non-2xx answers)";
+  if (!w.socket_errors.empty())
+    out << "  (" << w.socket_errors << ")";
+  out << "\n";
+}
+
 } // namespace
+
+void print_knee(std::ostream& out, const scenario_result& s) {
+  const auto& k = *s.knee;
+  out << "Knee: " << s.name << " (open loop, steps of " << k.settings.step_s << " s, x"
+      << k.settings.growth << ", p99 budget " << format_latency_us(k.settings.p99_budget_us) << ")\n";
+  out << "  " << pad("step", 6) << pad("offered", 12, true) << pad("achieved", 12, true)
+      << pad("p50", 10, true) << pad("p99", 10, true) << "  verdict\n";
+  for (std::size_t i = 0; i < k.steps.size(); ++i) {
+    const auto& st = k.steps[i];
+    out << "  " << pad(std::to_string(i + 1), 6) << pad(format_rate(st.offered_per_s), 12, true)
+        << pad(format_rate(st.achieved_per_s), 12, true) << pad(format_latency_us(st.p50_us), 10, true)
+        << pad(format_latency_us(st.p99_us), 10, true) << "  " << st.verdict << "\n";
+  }
+  if (k.knee_per_s)
+    out << "  knee: " << format_rate(*k.knee_per_s) << " held within the budget (stopped at "
+        << k.stop_reason << ")\n";
+  else
+    out << "  knee: none, the first step did not hold (" << k.stop_reason << ")\n";
+  if (k.client_bound)
+    out << "  note: " << k.settings.concurrency << " clients at the last held step's p50 send about "
+        << format_rate(k.client_cap_per_s) << ", below the failing step's rate: the bench's --concurrency "
+        << "may have set this knee; raise it to be sure it is the node's\n";
+}
 
 std::string format_rate(double per_s) {
   char buf[32];
@@ -124,6 +162,16 @@ void compute_ratios(bench_report& r) {
       r.ratios.push_back({"dedupe-hit submits vs bare cpp-httplib handler", detail, v, 0.6, true});
     }
   for (const auto& s : r.scenarios) {
+    if (!s.wrk || !s.wrk->error.empty() || s.phases.empty() || s.wrk->ok_per_s() <= 0)
+      continue;
+    double bench = s.phases.front().all.ok_throughput;
+    std::snprintf(detail, sizeof detail,
+                  "%.0f dedupe hits/s (%s) / %.0f by wrk (%zu connections, %zu threads, same URL and body)",
+                  bench, s.name.c_str(), s.wrk->ok_per_s(), s.wrk->connections, s.wrk->threads);
+    // Near 1: the bench's own client is not what limits its numbers.
+    r.ratios.push_back({"bench client vs wrk on the same node", detail, bench / s.wrk->ok_per_s(), 0.8, true});
+  }
+  for (const auto& s : r.scenarios) {
     if (s.spec.scenario != scenario_kind::outage || s.phases.size() != 2)
       continue;
     auto a = s.phases[0].by_op.find(op_kind::dedupe_submit);
@@ -140,9 +188,17 @@ void compute_ratios(bench_report& r) {
 
 void print_table(std::ostream& out, const bench_report& r) {
   out << "\ncovsigner-bench" << (r.suite.empty() ? "" : " --suite=" + r.suite) << "  " << r.started_at
-      << "  " << r.cores << " cores  data dir " << r.data_dir << " (" << r.fs_type << ")  store.sync "
-      << r.sync << "\n\n";
-  out << "Baselines\n";
+      << "  " << r.cores << " cores  ";
+  if (r.target.empty())
+    out << "data dir " << r.data_dir << " (" << r.fs_type << ")  store.sync " << r.sync;
+  else
+    out << "target " << r.target;
+  out << "  bodies: " << r.bodies << "\n\n";
+  const bool baselines =
+    r.fsync || !r.bare.empty() || !r.baseline_error.empty() ||
+    std::any_of(r.scenarios.begin(), r.scenarios.end(), [](const auto& s) { return s.wrk.has_value(); });
+  if (baselines)
+    out << "Baselines\n";
   if (r.fsync)
     out << "  atomic write, one at a time (temp+fsync+rename+dir fsync, " << r.fsync->bytes
         << " B): " << format_rate(r.fsync->writes_per_s) << "  p50 " << format_latency_us(r.fsync->p50_us)
@@ -153,18 +209,26 @@ void print_table(std::ostream& out, const bench_report& r) {
         << format_latency_us(b.phase.all.p50) << "  p99 " << format_latency_us(b.phase.all.p99) << "\n";
   if (!r.baseline_error.empty())
     out << "  baseline error: " << r.baseline_error << "\n";
-  out << "\n";
+  for (const auto& s : r.scenarios)
+    if (s.wrk)
+      print_wrk(out, *s.wrk);
+  if (baselines)
+    out << "\n";
   const std::size_t w0 = 36;
-  out << pad("scenario / phase", w0) << pad("throughput", 12, true) << pad("p50", 10, true)
-      << pad("p90", 10, true) << pad("p99", 10, true) << pad("p99.9", 10, true) << pad("max", 10, true)
-      << "  " << pad("errors", 18) << "check\n";
-  out << std::string(w0 + 62 + 2 + 18 + 6, '-') << "\n";
   auto row = [&](const std::string& name, const latency_summary& s, const std::string& check) {
     out << pad(name, w0) << pad(format_rate(s.throughput), 12, true) << pad(format_latency_us(s.p50), 10, true)
         << pad(format_latency_us(s.p90), 10, true) << pad(format_latency_us(s.p99), 10, true)
         << pad(format_latency_us(s.p999), 10, true) << pad(format_latency_us(s.max), 10, true) << "  "
         << pad(errors_text(s), 18) << check << "\n";
   };
+  // A knee search has its own table (print_knee) and no phase rows here.
+  if (std::any_of(r.scenarios.begin(), r.scenarios.end(),
+                  [](const auto& s) { return !s.phases.empty() || !s.error.empty(); })) {
+    out << pad("scenario / phase", w0) << pad("throughput", 12, true) << pad("p50", 10, true)
+        << pad("p90", 10, true) << pad("p99", 10, true) << pad("p99.9", 10, true) << pad("max", 10, true)
+        << "  " << pad("errors", 18) << "check\n";
+    out << std::string(w0 + 62 + 2 + 18 + 6, '-') << "\n";
+  }
   for (const auto& s : r.scenarios) {
     std::string check = s.passed() ? "ok" : "FAILED";
     if (!s.error.empty()) {
@@ -182,13 +246,24 @@ void print_table(std::ostream& out, const bench_report& r) {
           row("  " + to_string(op), sum, "");
     }
   }
-  out << "\nCorrectness (store scanned after each run)\n";
+  for (const auto& s : r.scenarios)
+    if (s.knee) {
+      if (&s != &r.scenarios.front() || !s.phases.empty())
+        out << "\n";
+      print_knee(out, s);
+    }
+  out << "\nCorrectness (after each run: the store scanned, or a --url node asked)\n";
   for (const auto& s : r.scenarios) {
     const auto& c = s.correctness;
-    out << "  " << pad(s.name, w0 - 2) << (s.passed() ? "ok    " : "FAILED") << "  " << c.jobs_in_store
-        << " jobs, " << c.keys_sent << " keys sent, " << c.keys_acked << " acknowledged, "
-        << c.acked_missing << " acknowledged missing, " << c.duplicates_on_disk << " duplicate, "
-        << c.stray_jobs << " stray, " << c.quarantined << " quarantined\n";
+    out << "  " << pad(s.name, w0 - 2) << (s.passed() ? "ok    " : "FAILED") << "  " << c.check << ": ";
+    if (c.check == "remote polls")
+      out << c.keys_sent << " keys sent, " << c.keys_acked << " acknowledged; " << c.found << "/"
+          << c.polled << " polls found the acknowledged requestId, " << c.resubmit_same << "/"
+          << c.resubmitted << " resubmits answered it, " << c.split_acks << " split\n";
+    else
+      out << c.jobs_in_store << " jobs, " << c.keys_sent << " keys sent, " << c.keys_acked
+          << " acknowledged, " << c.acked_missing << " acknowledged missing, " << c.duplicates_on_disk
+          << " duplicate, " << c.stray_jobs << " stray, " << c.quarantined << " quarantined\n";
     for (const auto& p : c.problems)
       out << "      problem: " << p << "\n";
     for (const auto& p : s.expectation_failures)

@@ -54,6 +54,8 @@ struct bench_report {
   std::string suite;      // "" for a single scenario
   std::string data_dir;
   std::string fs_type;
+  std::string target; // --url node(s); "" = the bench's own
+  std::string bodies; // request_factory::origin()
   unsigned cores = 0;
   std::string sync; // the store.sync of the durable runs
   std::optional<fsync_ceiling> fsync;
@@ -73,6 +75,9 @@ void compute_ratios(bench_report& report);
 /// The final table(s): baselines, one row per phase (throughput,
 /// p50/p90/p99/p99.9/max, errors by kind), correctness, ratios.
 void print_table(std::ostream& out, const bench_report& report);
+
+/// The knee search's curve as a table (print_table calls it).
+void print_knee(std::ostream& out, const scenario_result& s);
 
 /// "12.3 k/s", "845 µs", "12.1 ms".
 std::string format_rate(double per_s);

@@ -1,6 +1,7 @@
-// The bodies the bench sends: valid qc_v1 submits (covsignerctl's example,
-// signed with the public development keys) with a routeRequestId per route
-// key, payload variants for the conflict storm, and polls.
+// The bodies the bench sends: valid submits (covsignerctl's qc_v1 example,
+// signed with the public development keys, or an operator's signed body
+// given with --body-template) with a routeRequestId per route key, payload
+// variants for the conflict storm, and polls.
 //
 // Why a template works: the D and C approvals sign the EIP-712 digest of the
 // approval payload (route, destination and plan commitments); neither the
@@ -13,9 +14,13 @@
 #include "covenant/approval_digest.hpp"
 #include "transport/request_pipeline.hpp"
 
+#include <boost/json/object.hpp>
+
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace covsigner::bench {
 
@@ -26,22 +31,50 @@ public:
   /// facade variant gives a distinct digest). Errors name what failed.
   static std::variant<request_factory, std::string> make(const transport::request_policy& policy);
 
+  /// The dev-key body with a signer approval certificate (valid through
+  /// dev_certificate_end_block), for a node with a chain like
+  /// examples/dev.ini, which requires one. Not checked here (this process
+  /// has no certificate verifier): the startup probe asks the node.
+  static std::variant<request_factory, std::string> make_certified(const covenant::eip712_domain& domain);
+  /// As examples/requests/*-certified.json (examples/regenerate.sh).
+  static constexpr std::uint64_t dev_certificate_end_block = 1000000;
+
+  /// The signed submit body in `path` (--body-template): a JSON object with
+  /// routeRequestId and request.{route, facadeRequestId}. Not validated
+  /// here (the node's domain, trust roots and chain are not known here): the
+  /// startup probe asks the node itself. Errors name the file and field.
+  static std::variant<request_factory, std::string> from_template(const std::string& path);
+
   /// Submit body for `route_request_id` with the canonical payload.
   std::string submit(std::string_view route_request_id) const;
   /// Same route key, payload variant `variant` (0 = the canonical payload).
   std::string submit_variant(std::string_view route_request_id, std::uint64_t variant) const;
-  /// Poll body for the job `request_id` created by submit(route_request_id).
-  std::string poll(std::string_view route_request_id, std::string_view request_id) const;
+  /// Poll body for the job `request_id` created by
+  /// submit_variant(route_request_id, variant).
+  std::string poll(std::string_view route_request_id, std::string_view request_id,
+                   std::uint64_t variant = 0) const;
 
-  static constexpr std::string_view route = "qc_v1";
-  static std::string submit_path() { return "/v1/qc_v1/signer/requests"; }
-  static std::string poll_path() { return "/v1/qc_v1/signer/requests:poll"; }
+  /// The route of the dev-key bodies (make()).
+  static constexpr std::string_view dev_route = "qc_v1";
+  const std::string& route() const { return route_; }
+  std::string submit_path() const { return "/v1/" + route_ + "/signer/requests"; }
+  std::string poll_path() const { return "/v1/" + route_ + "/signer/requests:poll"; }
+  /// "dev-key qc_v1 body" or "template <file>", for the report.
+  const std::string& origin() const { return origin_; }
 
 private:
+  // Cuts `body` (routeRequestId and request.facadeRequestId replaced by
+  // marks) into the submit and poll pieces.
+  std::optional<std::string> split_templates(boost::json::object given);
+
+  std::string route_{dev_route};
+  std::string origin_;
+  std::string facade(std::uint64_t variant) const;
+
   // Pieces around the placeholders, in body order.
-  std::string submit_head_, submit_mid_, submit_tail_; // rrid, facade suffix
-  std::string poll_head_, poll_mid_, poll_tail_;       // rrid, request id
-  std::string canonical_facade_suffix_;
+  std::vector<std::string> submit_pieces_; // | rrid | facade |
+  std::vector<std::string> poll_pieces_;   // | request id | rrid | facade |
+  std::string canonical_facade_;
 };
 
 /// The EIP-712 domain the bench signs under and configures in-process

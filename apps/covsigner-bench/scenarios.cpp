@@ -1,12 +1,15 @@
 #include "apps/covsigner-bench/scenarios.hpp"
 
 #include "apps/covsigner-bench/node_host.hpp"
+#include "apps/covsigner-bench/remote_check.hpp"
+#include "apps/covsigner-bench/remote_target.hpp"
 #include "chain/fault_switch.hpp"
 #include "covenant/job.hpp"
 #include "crypto/bytes.hpp"
 
 #include <openssl/rand.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -27,8 +30,8 @@ std::string nonce() {
   return crypto::to_hex(b);
 }
 
-std::string key_of(const std::string& rrid) {
-  return covenant::make_route_key(request_factory::route, rrid);
+std::string key_of(const request_factory& rq, const std::string& rrid) {
+  return covenant::make_route_key(rq.route(), rrid);
 }
 
 double window_for(double phase_s) { return phase_s <= 20 ? 0.5 : 1.0; }
@@ -78,11 +81,11 @@ std::variant<prepared, std::string> prepare_jobs(client_factory& clients, const 
   for (auto& t : threads)
     t.join();
   for (std::size_t i = 0; i < prepared_jobs; ++i) {
-    acks.sent(0, key_of(p.rrids[i]));
+    acks.sent(0, key_of(rq, p.rrids[i]));
     if (outcomes[i].error != error_kind::none)
       return "preparing job " + std::to_string(i) + ": " + to_string(outcomes[i].error) +
              " (status " + std::to_string(outcomes[i].status) + ")";
-    acks.acked(0, key_of(p.rrids[i]), outcomes[i].request_id);
+    acks.acked(0, key_of(rq, p.rrids[i]), outcomes[i].request_id);
     p.request_ids[i] = outcomes[i].request_id;
   }
   return p;
@@ -90,7 +93,7 @@ std::variant<prepared, std::string> prepare_jobs(client_factory& clients, const 
 
 step new_submit(bench_client& c, const request_factory& rq, ack_log& acks, std::size_t worker,
                 const std::string& rrid, op_kind op = op_kind::new_submit) {
-  auto key = key_of(rrid);
+  auto key = key_of(rq, rrid);
   acks.sent(worker, key);
   step s{op, c.submit(rq.submit(rrid))};
   if (s.result.error == error_kind::none)
@@ -103,7 +106,7 @@ step dedupe_submit(bench_client& c, const request_factory& rq, ack_log& acks, st
   const auto& rrid = p.rrids[seq % p.rrids.size()];
   step s{op_kind::dedupe_submit, c.submit(rq.submit(rrid))};
   if (s.result.error == error_kind::none)
-    acks.acked(worker, key_of(rrid), s.result.request_id);
+    acks.acked(worker, key_of(rq, rrid), s.result.request_id);
   return s;
 }
 
@@ -155,7 +158,7 @@ std::variant<node_and_clients, std::string> start_inproc(const scenario_spec& s,
   return n;
 }
 
-void expect_only(scenario_result& r, const phase_result& p, std::initializer_list<error_kind> allowed) {
+void expect_only(scenario_result& r, const phase_result& p, const std::vector<error_kind>& allowed) {
   for (std::size_t k = 1; k < error_kind_count; ++k) {
     auto kind = static_cast<error_kind>(k);
     if (p.all.errors[k] == 0)
@@ -167,6 +170,158 @@ void expect_only(scenario_result& r, const phase_result& p, std::initializer_lis
       r.expectation_failures.push_back(p.name + ": " + std::to_string(p.all.errors[k]) +
                                        " answers of kind " + to_string(kind));
   }
+}
+
+// What one run's load functions share.
+struct run_context {
+  run_context(const scenario_spec& s, const request_factory& q, client_factory& c, std::string run_id,
+              ack_log& a, scenario_result& result)
+    : spec(s), rq(q), clients(c), id(std::move(run_id)), acks(a), r(result) {}
+  const scenario_spec& spec;
+  const request_factory& rq;
+  client_factory& clients;
+  const std::string id; // this run's route-key namespace
+  ack_log& acks;
+  scenario_result& r;
+  std::optional<prepared> jobs; // poll, mixed, outage
+  // Route key -> the payload variant its job was created with (the conflict
+  // storm's winner), so the remote check polls with the job's own digest.
+  std::map<std::string, std::uint64_t> variants;
+  std::atomic<std::uint64_t> conflict_winner{0};
+};
+
+bool needs_prepared_jobs(scenario_kind k) {
+  return k == scenario_kind::poll || k == scenario_kind::mixed || k == scenario_kind::outage;
+}
+
+std::vector<error_kind> expected_errors(scenario_kind k) {
+  if (k == scenario_kind::conflict)
+    return {error_kind::bad_request};
+  return {};
+}
+
+// The request function of unique, duplicate, conflict, poll and mixed.
+// `tag` keeps new keys of different knee steps apart; `seq_base` keeps the
+// conflict storm's payload variants distinct across steps.
+request_fn load_fn(run_context& ctx, const std::string& tag, std::uint64_t seq_base) {
+  const auto& rq = ctx.rq;
+  auto& acks = ctx.acks;
+  const std::string id = ctx.id + tag;
+  switch (ctx.spec.scenario) {
+    case scenario_kind::unique:
+      return [&rq, &acks, id](bench_client& c, std::uint64_t seq, std::size_t w) {
+        return new_submit(c, rq, acks, w, "u-" + id + "-" + std::to_string(seq));
+      };
+    case scenario_kind::duplicate:
+      return [&rq, &acks, key = key_of(rq, "d-" + ctx.id), rrid = "d-" + ctx.id](
+               bench_client& c, std::uint64_t, std::size_t w) {
+        step s{op_kind::dedupe_submit, c.submit(rq.submit(rrid))};
+        if (s.result.error == error_kind::none)
+          acks.acked(w, key, s.result.request_id);
+        return s;
+      };
+    case scenario_kind::conflict:
+      // One route key; request `seq` carries payload variant `seq`, so
+      // only the request that created the job is ever answered 200.
+      return [&rq, &acks, &winner = ctx.conflict_winner, key = key_of(rq, "c-" + ctx.id),
+              rrid = "c-" + ctx.id, seq_base](bench_client& c, std::uint64_t seq, std::size_t w) {
+        step s{op_kind::conflict_submit, c.submit(rq.submit_variant(rrid, seq_base + seq))};
+        if (s.result.error == error_kind::none) {
+          acks.acked(w, key, s.result.request_id);
+          winner = seq_base + seq;
+        }
+        return s;
+      };
+    case scenario_kind::poll:
+      return [&rq, &p = *ctx.jobs](bench_client& c, std::uint64_t seq, std::size_t) {
+        return poll_job(c, rq, p, seq);
+      };
+    case scenario_kind::mixed:
+      // 70% dedupe hits, 20% polls, 10% new submits.
+      return [&rq, &acks, &p = *ctx.jobs, id](bench_client& c, std::uint64_t seq, std::size_t w) {
+        auto slot = seq % 10;
+        if (slot == 0)
+          return new_submit(c, rq, acks, w, "m-" + id + "-" + std::to_string(seq));
+        if (slot <= 2)
+          return poll_job(c, rq, p, seq / 10);
+        return dedupe_submit(c, rq, acks, w, p, seq);
+      };
+    case scenario_kind::outage:
+    case scenario_kind::sigkill:
+      break;
+  }
+  return {};
+}
+
+// The single storm keys exist before the load: the bench sent them.
+void mark_sent_keys(run_context& ctx) {
+  if (ctx.spec.scenario == scenario_kind::duplicate)
+    ctx.acks.sent(0, key_of(ctx.rq, "d-" + ctx.id));
+  if (ctx.spec.scenario == scenario_kind::conflict)
+    ctx.acks.sent(0, key_of(ctx.rq, "c-" + ctx.id));
+}
+
+std::uint64_t unexpected_errors(const phase_result& p, scenario_kind k, std::string& text) {
+  std::uint64_t n = 0;
+  auto allowed = expected_errors(k);
+  for (std::size_t e = 1; e < error_kind_count; ++e) {
+    auto kind = static_cast<error_kind>(e);
+    if (!p.all.errors[e] || std::find(allowed.begin(), allowed.end(), kind) != allowed.end())
+      continue;
+    n += p.all.errors[e];
+    text += (text.empty() ? "" : " ") + to_string(kind) + ":" + std::to_string(p.all.errors[e]);
+  }
+  return n;
+}
+
+// --find-knee: each step a fresh open-loop run on the same clients and node.
+void run_knee(run_context& ctx) {
+  std::uint64_t seq_base = 0;
+  auto step = [&](std::size_t i, double rate) {
+    load_plan plan = plan_of(ctx.spec, ctx.r.name + " step " + std::to_string(i + 1));
+    plan.rate = rate;
+    plan.duration_s = ctx.spec.knee.step_s;
+    plan.count.reset();
+    plan.warmup_s = i == 0 ? ctx.spec.warmup_s : 0;
+    auto load = run_load(ctx.clients, plan, load_fn(ctx, "s" + std::to_string(i), seq_base));
+    seq_base += load.issued;
+    char name[48];
+    std::snprintf(name, sizeof name, "step %zu @ %.0f/s", i + 1, rate);
+    ctx.r.knee_phases.push_back(summarize(name, load));
+    step_outcome o;
+    o.phase = &ctx.r.knee_phases.back();
+    o.unexpected_errors = unexpected_errors(*o.phase, ctx.spec.scenario, o.errors_text);
+    return o;
+  };
+  ctx.r.knee_phases.reserve(ctx.spec.knee.max_steps);
+  ctx.r.knee = find_knee(ctx.spec.knee, step);
+  if (!ctx.r.knee->knee_per_s)
+    ctx.r.expectation_failures.push_back("knee: no step held (" + ctx.r.knee->stop_reason +
+                                         "): start lower with --rate");
+}
+
+// The measured load of unique, duplicate, conflict, poll and mixed (after
+// the prepared jobs, if any): one run, or the knee search.
+void run_standard(run_context& ctx) {
+  mark_sent_keys(ctx);
+  if (needs_prepared_jobs(ctx.spec.scenario)) {
+    auto prep = prepare_jobs(ctx.clients, ctx.rq, "j-" + ctx.id, ctx.acks);
+    if (auto* err = std::get_if<std::string>(&prep)) {
+      ctx.r.error = *err;
+      return;
+    }
+    ctx.jobs = std::move(std::get<prepared>(prep));
+  }
+  if (ctx.spec.knee.enabled) {
+    run_knee(ctx);
+  } else {
+    auto load = run_load(ctx.clients, plan_of(ctx.spec, ctx.r.name), load_fn(ctx, "", 0));
+    ctx.r.phases.push_back(summarize("load", load));
+    auto allowed = expected_errors(ctx.spec.scenario);
+    expect_only(ctx.r, ctx.r.phases.back(), allowed);
+  }
+  if (ctx.spec.scenario == scenario_kind::conflict && ctx.acks.merge().acked.size())
+    ctx.variants[key_of(ctx.rq, "c-" + ctx.id)] = ctx.conflict_winner.load();
 }
 
 void run_sigkill(const scenario_spec& s, const request_factory& rq, const fs::path& dir,
@@ -217,6 +372,123 @@ void run_sigkill(const scenario_spec& s, const request_factory& rq, const fs::pa
   expect_only(r, r.phases.back(), {error_kind::connection, error_kind::timeout});
 }
 
+// The registry outage (our own in-process node's fixture chain only).
+void run_outage(run_context& ctx, chain::fault_switch* faults) {
+  const auto& spec = ctx.spec;
+  const auto& rq = ctx.rq;
+  auto& acks = ctx.acks;
+  auto& r = ctx.r;
+  const auto& id = ctx.id;
+  auto prep = prepare_jobs(ctx.clients, rq, "j-" + id, acks);
+  if (auto* err = std::get_if<std::string>(&prep)) {
+    r.error = *err;
+    return;
+  }
+  auto& p = std::get<prepared>(prep);
+  if (!faults) {
+    r.error = "the node has no fixture chain fault switch";
+    return;
+  }
+  auto& clients = ctx.clients;
+  // 90% dedupe hits of the prepared jobs, 10% new submits, while
+  // the WalletRegistry source (only it: Bridge, host chain and
+  // Bitcoin answer normally) fails in every other time slice. The
+  // slices interleave so both phases share the machine's background
+  // load (it is shared); a request belongs to the phase of its
+  // intended send time. New submits may be refused (503) during the
+  // outage once chain checks run on submits; dedupe hits must not be.
+  auto fn = [&](bench_client& c, std::uint64_t seq, std::size_t w) {
+    if (seq % 10 == 0)
+      return new_submit(c, rq, acks, w, "o-" + id + "-" + std::to_string(seq));
+    return dedupe_submit(c, rq, acks, w, p, seq);
+  };
+  const double slice = spec.count ? 0.1 : std::max(0.1, spec.duration_s / 10);
+  const double span = spec.count ? 60.0 : spec.duration_s;
+  std::vector<timed_event> events;
+  for (int k = 1; k * slice < span - 1e-9; ++k)
+    events.push_back({k * slice, [faults, on = k % 2 == 1] {
+                        if (on)
+                          faults->set(chain::fault_mode::fail, std::chrono::milliseconds(0),
+                                      "WalletRegistry");
+                        else
+                          faults->set(chain::fault_mode::none);
+                      }});
+  auto load = run_load(clients, plan_of(spec, r.name), fn, events);
+  faults->set(chain::fault_mode::none);
+  const auto slice_us = static_cast<std::uint64_t>(slice * 1e6);
+  load_result with;
+  with.samples = load.samples.extract_if(
+    [&](const sample& x) { return (x.sent_us / slice_us) % 2 == 1; });
+  with.phase_s = load.phase_s / 2;
+  load_result without;
+  without.samples = std::move(load.samples);
+  without.phase_s = load.phase_s / 2;
+  without.warmup_requests = load.warmup_requests;
+  r.phases.push_back(summarize("no-outage", without, load.phase_s));
+  expect_only(r, r.phases.back(), {});
+  r.phases.push_back(summarize("outage", with, load.phase_s));
+  auto& ph = r.phases.back();
+  auto it = ph.by_op.find(op_kind::dedupe_submit);
+  if (it != ph.by_op.end())
+    for (std::size_t k = 1; k < error_kind_count; ++k)
+      if (it->second.errors[k])
+        r.expectation_failures.push_back(
+          "outage: " + std::to_string(it->second.errors[k]) + " dedupe hits answered " +
+          to_string(static_cast<error_kind>(k)));
+  char note[200];
+  std::snprintf(note, sizeof note,
+                "outage: the fixture WalletRegistry source fails every read (fault_switch "
+                "fail, WalletRegistry only) in alternate %.1f s slices",
+                slice);
+  r.notes.push_back(note);
+}
+
+void run_own_node(const scenario_spec& spec, const request_factory& rq, const fs::path& dir,
+                  const std::string& id, ack_log& acks, scenario_result& r) {
+  if (spec.scenario == scenario_kind::sigkill) {
+    run_sigkill(spec, rq, dir, id, acks, r);
+    return;
+  }
+  auto started = start_inproc(spec, dir);
+  if (auto* err = std::get_if<std::string>(&started)) {
+    r.error = *err;
+    return;
+  }
+  auto& n = std::get<node_and_clients>(started);
+  run_context ctx(spec, rq, *n.clients, id, acks, r);
+  if (spec.scenario == scenario_kind::outage)
+    run_outage(ctx, n.node->faults());
+  else
+    run_standard(ctx);
+  n.clients.reset();
+  n.node->stop();
+}
+
+// A --url node: the same load, then wrk (duplicate) and the remote check.
+void run_remote(const scenario_spec& spec, const request_factory& rq, const remote_target& target,
+                const std::string& id, ack_log& acks, scenario_result& r) {
+  auto clients = target.clients();
+  run_context ctx(spec, rq, *clients, id, acks, r);
+  run_standard(ctx);
+  if (!r.error.empty())
+    return;
+  if (spec.wrk_baseline && spec.scenario == scenario_kind::duplicate && !spec.knee.enabled) {
+    std::fprintf(stderr, "client baseline: wrk on %s, same body, %zu connections ...\n",
+                 target.endpoints.front().base_url.c_str(), spec.concurrency);
+    r.wrk = run_wrk(target.endpoints.front(), rq.submit("d-" + id), spec.concurrency, spec.duration_s);
+    if (target.endpoints.size() > 1)
+      r.notes.push_back("wrk drove the first --url only");
+  }
+  remote_check_settings check;
+  check.rate_per_s = spec.check_rate;
+  check.clients = std::min<std::size_t>(16, spec.concurrency);
+  r.correctness = check_remote(*clients, rq, acks.merge(), ctx.variants, check);
+  for (const auto& p : r.phases)
+    if (p.all.errors[static_cast<std::size_t>(error_kind::rate_limited)])
+      r.notes.push_back("429: the node's per-token budgets (covsignerd --rate-limit.*) refused "
+                        "requests; benchmark with them raised or 0 (unlimited)");
+}
+
 } // namespace
 
 scenario_spec spec_from(const bench_options& o) {
@@ -233,6 +505,19 @@ scenario_spec spec_from(const bench_options& o) {
   s.kill_every_s = o.kill_every_s;
   s.covsignerd = o.covsignerd;
   s.keep_data = o.keep_data;
+  s.remote = o.remote();
+  s.check_rate = o.check_rate;
+  s.wrk_baseline = o.remote() && o.baselines;
+  if (o.find_knee) {
+    s.knee.enabled = true;
+    s.knee.start_rate = o.rate > 0 ? o.rate : o.knee_start_rate;
+    s.knee.growth = o.knee_growth;
+    s.knee.step_s = o.step_duration_s;
+    s.knee.p99_budget_us = o.p99_budget_s * 1e6;
+    s.knee.max_steps = o.knee_max_steps;
+    s.knee.concurrency = o.concurrency;
+    s.rate = 0; // each step sets its own
+  }
   return s;
 }
 
@@ -244,10 +529,14 @@ void remove_run_data(const fs::path& dir) {
 }
 
 std::string scenario_name(const scenario_spec& s) {
-  std::string n = to_string(s.scenario) + " " + to_string(s.transport) + " c" +
-                  std::to_string(s.concurrency);
+  std::string n = to_string(s.scenario) + " " + (s.remote ? "url" : to_string(s.transport)) +
+                  " c" + std::to_string(s.concurrency);
+  if (s.knee.enabled)
+    n += " knee";
   if (s.rate > 0)
     n += " r" + std::to_string(static_cast<long long>(s.rate));
+  if (s.remote)
+    return n; // the node's store.sync is its own
   if (!s.sync.fsync)
     n += " no-fsync";
   else if (s.sync.rounds != persistence::sync_mode::group)
@@ -256,166 +545,32 @@ std::string scenario_name(const scenario_spec& s) {
 }
 
 scenario_result run_scenario(const scenario_spec& spec, const request_factory& rq,
-                             const fs::path& data_parent) {
+                             const fs::path& data_parent, const remote_target* target) {
   auto wall0 = std::chrono::steady_clock::now();
   scenario_result r;
   r.spec = spec;
   r.name = scenario_name(spec);
   const std::string id = nonce();
-  const fs::path dir = data_parent / ("run-" + to_string(spec.scenario) + "-" + id);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    r.error = "cannot create " + dir.string() + ": " + ec.message();
-    return r;
-  }
-  r.data_dir = dir;
   ack_log acks(std::max<std::size_t>(1, spec.concurrency));
-
-  if (spec.scenario == scenario_kind::sigkill) {
-    run_sigkill(spec, rq, dir, id, acks, r);
+  if (target) {
+    run_remote(spec, rq, *target, id, acks, r);
   } else {
-    auto started = start_inproc(spec, dir);
-    if (auto* err = std::get_if<std::string>(&started)) {
-      r.error = *err;
+    const fs::path dir = data_parent / ("run-" + to_string(spec.scenario) + "-" + id);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+      r.error = "cannot create " + dir.string() + ": " + ec.message();
       return r;
     }
-    auto& n = std::get<node_and_clients>(started);
-    auto& clients = *n.clients;
-    switch (spec.scenario) {
-      case scenario_kind::unique: {
-        auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
-          return new_submit(c, rq, acks, w, "u-" + id + "-" + std::to_string(seq));
-        });
-        r.phases.push_back(summarize("load", load));
-        expect_only(r, r.phases.back(), {});
-        break;
-      }
-      case scenario_kind::duplicate: {
-        const std::string rrid = "d-" + id;
-        acks.sent(0, key_of(rrid));
-        auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t, std::size_t w) {
-          step s{op_kind::dedupe_submit, c.submit(rq.submit(rrid))};
-          if (s.result.error == error_kind::none)
-            acks.acked(w, key_of(rrid), s.result.request_id);
-          return s;
-        });
-        r.phases.push_back(summarize("load", load));
-        expect_only(r, r.phases.back(), {});
-        break;
-      }
-      case scenario_kind::conflict: {
-        // One route key; request `seq` carries payload variant `seq`, so
-        // only the request that created the job is ever answered 200.
-        const std::string rrid = "c-" + id;
-        acks.sent(0, key_of(rrid));
-        auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
-          step s{op_kind::conflict_submit, c.submit(rq.submit_variant(rrid, seq))};
-          if (s.result.error == error_kind::none)
-            acks.acked(w, key_of(rrid), s.result.request_id);
-          return s;
-        });
-        r.phases.push_back(summarize("load", load));
-        expect_only(r, r.phases.back(), {error_kind::bad_request});
-        break;
-      }
-      case scenario_kind::poll:
-      case scenario_kind::mixed:
-      case scenario_kind::outage: {
-        auto prep = prepare_jobs(clients, rq, "j-" + id, acks);
-        if (auto* err = std::get_if<std::string>(&prep)) {
-          r.error = *err;
-          break;
-        }
-        auto& p = std::get<prepared>(prep);
-        if (spec.scenario == scenario_kind::poll) {
-          auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t) {
-            return poll_job(c, rq, p, seq);
-          });
-          r.phases.push_back(summarize("load", load));
-          expect_only(r, r.phases.back(), {});
-        } else if (spec.scenario == scenario_kind::mixed) {
-          // 70% dedupe hits, 20% polls, 10% new submits.
-          auto load = run_load(clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
-            auto slot = seq % 10;
-            if (slot == 0)
-              return new_submit(c, rq, acks, w, "m-" + id + "-" + std::to_string(seq));
-            if (slot <= 2)
-              return poll_job(c, rq, p, seq / 10);
-            return dedupe_submit(c, rq, acks, w, p, seq);
-          });
-          r.phases.push_back(summarize("load", load));
-          expect_only(r, r.phases.back(), {});
-        } else if (!n.node->faults()) {
-          r.error = "the node has no fixture chain fault switch";
-        } else {
-          // 90% dedupe hits of the prepared jobs, 10% new submits, while
-          // the WalletRegistry source (only it: Bridge, host chain and
-          // Bitcoin answer normally) fails in every other time slice. The
-          // slices interleave so both phases share the machine's background
-          // load (it is shared); a request belongs to the phase of its
-          // intended send time. New submits may be refused (503) during the
-          // outage once chain checks run on submits; dedupe hits must not be.
-          auto fn = [&](bench_client& c, std::uint64_t seq, std::size_t w) {
-            if (seq % 10 == 0)
-              return new_submit(c, rq, acks, w, "o-" + id + "-" + std::to_string(seq));
-            return dedupe_submit(c, rq, acks, w, p, seq);
-          };
-          const double slice = spec.count ? 0.1 : std::max(0.1, spec.duration_s / 10);
-          const double span = spec.count ? 60.0 : spec.duration_s;
-          auto* faults = n.node->faults();
-          std::vector<timed_event> events;
-          for (int k = 1; k * slice < span - 1e-9; ++k)
-            events.push_back({k * slice, [faults, on = k % 2 == 1] {
-                                if (on)
-                                  faults->set(chain::fault_mode::fail, std::chrono::milliseconds(0),
-                                              "WalletRegistry");
-                                else
-                                  faults->set(chain::fault_mode::none);
-                              }});
-          auto load = run_load(clients, plan_of(spec, r.name), fn, events);
-          faults->set(chain::fault_mode::none);
-          const auto slice_us = static_cast<std::uint64_t>(slice * 1e6);
-          load_result with;
-          with.samples = load.samples.extract_if(
-            [&](const sample& x) { return (x.sent_us / slice_us) % 2 == 1; });
-          with.phase_s = load.phase_s / 2;
-          load_result without;
-          without.samples = std::move(load.samples);
-          without.phase_s = load.phase_s / 2;
-          without.warmup_requests = load.warmup_requests;
-          r.phases.push_back(summarize("no-outage", without, load.phase_s));
-          expect_only(r, r.phases.back(), {});
-          r.phases.push_back(summarize("outage", with, load.phase_s));
-          auto& ph = r.phases.back();
-          auto it = ph.by_op.find(op_kind::dedupe_submit);
-          if (it != ph.by_op.end())
-            for (std::size_t k = 1; k < error_kind_count; ++k)
-              if (it->second.errors[k])
-                r.expectation_failures.push_back(
-                  "outage: " + std::to_string(it->second.errors[k]) + " dedupe hits answered " +
-                  to_string(static_cast<error_kind>(k)));
-          char note[200];
-          std::snprintf(note, sizeof note,
-                        "outage: the fixture WalletRegistry source fails every read (fault_switch "
-                        "fail, WalletRegistry only) in alternate %.1f s slices",
-                        slice);
-          r.notes.push_back(note);
-        }
-        break;
-      }
-      case scenario_kind::sigkill:
-        break;
-    }
-    n.clients.reset();
-    n.node->stop();
+    r.data_dir = dir;
+    run_own_node(spec, rq, dir, id, acks, r);
+    if (r.error.empty())
+      r.correctness = check_store(dir, acks.merge());
+    // Removal waits for the disk (unlinks are journalled); the runner does it
+    // after the last measurement so it neither slows nor disturbs the next run.
+    if (spec.keep_data)
+      r.notes.push_back("data kept in " + dir.string());
   }
-  if (r.error.empty())
-    r.correctness = check_store(dir, acks.merge());
-  // Removal waits for the disk (unlinks are journalled); the runner does it
-  // after the last measurement so it neither slows nor disturbs the next run.
-  if (spec.keep_data)
-    r.notes.push_back("data kept in " + dir.string());
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return r;
 }

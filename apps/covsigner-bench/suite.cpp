@@ -2,6 +2,7 @@
 
 #include "apps/covsigner-bench/fs_type.hpp"
 #include "apps/covsigner-bench/node_host.hpp"
+#include "apps/covsigner-bench/remote_target.hpp"
 #include "apps/covsigner-bench/requests.hpp"
 
 #include <chrono>
@@ -100,26 +101,32 @@ run_plan standard_suite(const bench_options& o) {
 run_plan single_run(const bench_options& o) {
   run_plan p;
   p.scenarios.push_back(spec_from(o));
-  p.fsync_baseline = o.baselines;
+  // A --url node's disk and server are not ours: its baseline is wrk's
+  // (scenario_spec::wrk_baseline), not our disk's fsync or a local handler.
+  p.fsync_baseline = o.baselines && !o.remote();
   p.baseline_s = o.baseline_s;
-  if (o.baselines && p.scenarios.front().transport == transport_kind::http)
+  if (o.baselines && !o.remote() && p.scenarios.front().transport == transport_kind::http)
     p.bare_concurrency = {o.concurrency};
   return p;
 }
 
-bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::string& error) {
-  auto wall0 = std::chrono::steady_clock::now();
-  bench_report r;
-  r.started_at = utc_now();
-  r.suite = o.suite;
-  r.cores = std::thread::hardware_concurrency();
-  r.sync = to_string(o.sync);
+namespace {
+
+std::variant<request_factory, std::string> bodies_for(const bench_options& o) {
+  if (!o.body_template.empty())
+    return request_factory::from_template(o.body_template);
+  return request_factory::make(bench_policy());
+}
+
+// Our own nodes' data parent: created, on a real disk when the plan is durable.
+std::optional<fs::path> prepare_data_dir(const bench_options& o, const run_plan& plan,
+                                         bench_report& r, std::string& error) {
   fs::path data = o.data_dir.empty() ? own_directory().parent_path() / "bench-data" : fs::path(o.data_dir);
   std::error_code ec;
   fs::create_directories(data, ec);
   if (ec) {
     error = "cannot create the data dir " + data.string() + ": " + ec.message();
-    return r;
+    return std::nullopt;
   }
   data = fs::absolute(data);
   r.data_dir = data.string();
@@ -131,14 +138,75 @@ bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::str
     error = "the data dir " + data.string() + " is on " + r.fs_type +
             ": durable results there have no fsync cost and would flatter every number; pass "
             "--data-dir on a real disk";
-    return r;
+    return std::nullopt;
   }
-  auto made = request_factory::make(bench_policy());
+  return data;
+}
+
+// The --url node(s): parsed, refused unless loopback or --allow-remote,
+// and each sent one body, which must be accepted.
+std::optional<remote_target> prepare_target(const bench_options& o, request_factory& rq,
+                                            bench_report& r, std::string& error) {
+  auto made = make_target(o, rq);
+  if (auto* err = std::get_if<std::string>(&made)) {
+    error = *err;
+    return std::nullopt;
+  }
+  auto& target = std::get<remote_target>(made);
+  r.target = target.describe();
+  r.data_dir = "-";
+  r.fs_type = "remote node";
+  r.sync = "the node's";
+  std::cerr << "probe: one submit to " << r.target << " ...\n";
+  auto err = probe_target(target, rq);
+  // A node with a chain (examples/dev.ini) verifies signer approval
+  // certificates and requires one; a node without refuses one. So the dev
+  // body goes without, and with a certificate only when the node asks.
+  if (err && o.body_template.empty() && err->find("signerApproval is required") != std::string::npos) {
+    auto certified = request_factory::make_certified(bench_domain());
+    if (auto* e = std::get_if<std::string>(&certified)) {
+      error = *e;
+      return std::nullopt;
+    }
+    std::cerr << "probe: the node requires a signer approval certificate; again with one ...\n";
+    rq = std::move(std::get<request_factory>(certified));
+    err = probe_target(target, rq);
+  }
+  if (err) {
+    error = *err;
+    return std::nullopt;
+  }
+  r.bodies = rq.origin();
+  return std::move(target);
+}
+
+} // namespace
+
+bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::string& error) {
+  auto wall0 = std::chrono::steady_clock::now();
+  bench_report r;
+  r.started_at = utc_now();
+  r.suite = o.suite;
+  r.cores = std::thread::hardware_concurrency();
+  r.sync = to_string(o.sync);
+  auto made = bodies_for(o);
   if (auto* err = std::get_if<std::string>(&made)) {
     error = *err;
     return r;
   }
-  const auto& rq = std::get<request_factory>(made);
+  auto& rq = std::get<request_factory>(made);
+  r.bodies = rq.origin();
+  std::optional<remote_target> target;
+  fs::path data;
+  if (o.remote()) {
+    target = prepare_target(o, rq, r, error);
+    if (!target)
+      return r;
+  } else if (auto d = prepare_data_dir(o, plan, r, error)) {
+    data = *d;
+  } else {
+    return r;
+  }
 
   if (plan.fsync_baseline) {
     std::cerr << "baseline: one-at-a-time atomic writes in " << data.string() << " ...\n";
@@ -153,7 +221,7 @@ bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::str
     r.bare.push_back({c, workers, bare_baseline(rq, c, workers, plan.baseline_s, 0.5)});
   }
   for (const auto& s : plan.scenarios) {
-    r.scenarios.push_back(run_scenario(s, rq, data));
+    r.scenarios.push_back(run_scenario(s, rq, data, target ? &*target : nullptr));
     const auto& last = r.scenarios.back();
     std::cerr << "  " << last.name << ": " << static_cast<int>(last.wall_s + 0.5) << " s wall\n";
     if (!last.passed())
@@ -176,6 +244,8 @@ void remove_runs_data(const bench_report& report) {
       threads.emplace_back([dir = s.data_dir] { remove_run_data(dir); });
   for (auto& t : threads)
     t.join();
+  if (threads.empty())
+    return; // a --url run keeps no data here
   std::fprintf(stderr, "removed the runs' data in %.1f s\n",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }

@@ -42,6 +42,81 @@ struct panel {
   const phase_result* phase;
 };
 
+// The latency axis every panel shares: log scale in decades of µs, from
+// 10 µs to the decade above `max_us`, grid lines and labels on the left.
+struct log_axis {
+  double y1; // bottom of the panel
+  double max_us;
+  double lo = 1;
+  double hi = std::max(2.0, std::ceil(std::log10(std::max(max_us, 100.0))));
+  double y(double us) const {
+    double v = std::log10(std::max(us, 10.0));
+    return y1 - (v - lo) / (hi - lo) * panel_h;
+  }
+  void draw(std::ostringstream& svg, double x0, double plot_w) const {
+    static const char* labels[] = {"1 us", "10 us", "100 us", "1 ms", "10 ms", "100 ms", "1 s", "10 s", "100 s"};
+    for (int d = static_cast<int>(lo); d <= static_cast<int>(hi); ++d) {
+      double yd = y1 - (d - lo) / (hi - lo) * panel_h;
+      svg << "<line x1=\"" << x0 << "\" x2=\"" << x0 + plot_w << "\" y1=\"" << num(yd) << "\" y2=\""
+          << num(yd) << "\" class=\"grid\"/>";
+      if (d >= 0 && d <= 8)
+        svg << "<text x=\"" << x0 - 6 << "\" y=\"" << num(yd + 4) << "\" class=\"axis\" text-anchor=\"end\">"
+            << labels[d] << "</text>\n";
+    }
+  }
+};
+
+std::string rate_label(double r) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, r >= 10000 ? "%.0fk/s" : "%.0f/s", r >= 10000 ? r / 1000 : r);
+  return buf;
+}
+
+// --find-knee's curve: p50 and p99 (log, left) against the achieved
+// throughput of each step (linear, bottom), the p99 budget as a dashed
+// line and the knee as a vertical one. A knee run's panel replaces its
+// steps' time series.
+void draw_knee_panel(std::ostringstream& svg, const scenario_result& s, double top) {
+  const auto& k = *s.knee;
+  const double plot_w = width - left - right;
+  const double x0 = left, y1 = top + panel_h;
+  double lat_max = k.settings.p99_budget_us, x_max = 1;
+  for (const auto& st : k.steps) {
+    lat_max = std::max(lat_max, st.p99_us);
+    x_max = std::max({x_max, st.achieved_per_s, st.offered_per_s});
+  }
+  x_max *= 1.05;
+  const log_axis lat{y1, lat_max};
+  auto tx = [&](double r) { return x0 + r / x_max * plot_w; };
+  std::string title = "knee: " + s.name + " — " +
+                      (k.knee_per_s ? format_rate(*k.knee_per_s) + " held p99 <= " : "no rate held p99 <= ") +
+                      format_latency_us(k.settings.p99_budget_us);
+  svg << "<text x=\"" << x0 << "\" y=\"" << num(top - 8) << "\" class=\"title\">" << esc(title) << "</text>\n";
+  svg << "<rect x=\"" << x0 << "\" y=\"" << top << "\" width=\"" << plot_w << "\" height=\"" << panel_h
+      << "\" class=\"frame\"/>\n";
+  lat.draw(svg, x0, plot_w);
+  for (int i = 0; i <= 4; ++i)
+    svg << "<text x=\"" << num(tx(x_max * i / 4)) << "\" y=\"" << num(y1 + 14)
+        << "\" class=\"axis\" text-anchor=\"middle\">" << rate_label(x_max * i / 4) << "</text>\n";
+  svg << "<line x1=\"" << x0 << "\" x2=\"" << x0 + plot_w << "\" y1=\"" << num(lat.y(k.settings.p99_budget_us))
+      << "\" y2=\"" << num(lat.y(k.settings.p99_budget_us)) << "\" class=\"lat-max\"/>\n";
+  if (k.knee_per_s)
+    svg << "<line x1=\"" << num(tx(*k.knee_per_s)) << "\" x2=\"" << num(tx(*k.knee_per_s)) << "\" y1=\"" << top
+        << "\" y2=\"" << y1 << "\" class=\"knee\"/>\n";
+  auto curve = [&](double knee_step::*field, const char* cls) {
+    std::ostringstream d;
+    for (std::size_t i = 0; i < k.steps.size(); ++i) {
+      const auto& st = k.steps[i];
+      d << (i ? " L" : "M") << num(tx(st.achieved_per_s)) << "," << num(lat.y(st.*field));
+      svg << "<circle cx=\"" << num(tx(st.achieved_per_s)) << "\" cy=\"" << num(lat.y(st.*field))
+          << "\" r=\"3\" class=\"" << cls << "\"/>";
+    }
+    svg << "<path d=\"" << d.str() << "\" class=\"" << cls << "\"/>\n";
+  };
+  curve(&knee_step::p99_us, "lat-p99");
+  curve(&knee_step::p50_us, "lat-p50");
+}
+
 void draw_panel(std::ostringstream& svg, const panel& p, double top) {
   const auto& w = p.phase->windows;
   const double plot_w = width - left - right;
@@ -52,12 +127,8 @@ void draw_panel(std::ostringstream& svg, const panel& p, double top) {
     lat_max = std::max(lat_max, x.max_us);
     rate_max = std::max(rate_max, x.throughput);
   }
-  // Log latency axis in decades of µs, from 10 µs to the decade above max.
-  double lo = 1, hi = std::ceil(std::log10(lat_max));
-  auto ly = [&](double us) {
-    double v = std::log10(std::max(us, 10.0));
-    return y1 - (v - lo) / (hi - lo) * panel_h;
-  };
+  const log_axis lat{y1, lat_max};
+  auto ly = [&](double us) { return lat.y(us); };
   rate_max *= 1.1;
   auto ry = [&](double r) { return y1 - r / rate_max * panel_h; };
   auto tx = [&](double t) { return x0 + t / t_max * plot_w; };
@@ -66,21 +137,11 @@ void draw_panel(std::ostringstream& svg, const panel& p, double top) {
       << "</text>\n";
   svg << "<rect x=\"" << x0 << "\" y=\"" << y0 << "\" width=\"" << plot_w << "\" height=\"" << panel_h
       << "\" class=\"frame\"/>\n";
-  static const char* labels[] = {"1 us", "10 us", "100 us", "1 ms", "10 ms", "100 ms", "1 s", "10 s", "100 s"};
-  for (int d = static_cast<int>(lo); d <= static_cast<int>(hi); ++d) {
-    double y = y1 - (d - lo) / (hi - lo) * panel_h;
-    svg << "<line x1=\"" << x0 << "\" x2=\"" << x0 + plot_w << "\" y1=\"" << num(y) << "\" y2=\"" << num(y)
-        << "\" class=\"grid\"/>";
-    if (d >= 0 && d <= 8)
-      svg << "<text x=\"" << x0 - 6 << "\" y=\"" << num(y + 4) << "\" class=\"axis\" text-anchor=\"end\">"
-          << labels[d] << "</text>\n";
-  }
+  lat.draw(svg, x0, plot_w);
   for (int i = 0; i <= 4; ++i) {
     double r = rate_max * i / 4;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, r >= 10000 ? "%.0fk/s" : "%.0f/s", r >= 10000 ? r / 1000 : r);
-    svg << "<text x=\"" << x0 + plot_w + 6 << "\" y=\"" << num(ry(r) + 4) << "\" class=\"axis rate\">" << buf
-        << "</text>\n";
+    svg << "<text x=\"" << x0 + plot_w + 6 << "\" y=\"" << num(ry(r) + 4) << "\" class=\"axis rate\">"
+        << rate_label(r) << "</text>\n";
   }
   double step = t_max <= 5 ? 1 : t_max <= 20 ? 2 : t_max <= 60 ? 10 : 30;
   for (double t = 0; t <= t_max + 1e-9; t += step)
@@ -127,6 +188,10 @@ std::string render_svg(const bench_report& r) {
                   format_rate(b.phase.all.ok_throughput).c_str(), format_latency_us(b.phase.all.p99).c_str());
     panels.push_back({t, &b.phase});
   }
+  std::vector<const scenario_result*> knees;
+  for (const auto& s : r.scenarios)
+    if (s.knee)
+      knees.push_back(&s);
   for (const auto& s : r.scenarios)
     for (const auto& p : s.phases) {
       std::string name = s.phases.size() > 1 ? s.name + " [" + p.name + "]" : s.name;
@@ -135,7 +200,7 @@ std::string render_svg(const bench_report& r) {
         name += " — CHECK FAILED";
       panels.push_back({name, &p});
     }
-  double height = top0 + static_cast<double>(panels.size()) * (panel_h + gap) + 10;
+  double height = top0 + static_cast<double>(panels.size() + knees.size()) * (panel_h + gap) + 10;
   std::ostringstream svg;
   svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << num(height)
@@ -144,7 +209,8 @@ std::string render_svg(const bench_report& r) {
          ".rate{fill:#3a7}.frame{fill:#fff;stroke:#999}.grid{stroke:#e4e4e4}"
          ".rate-area{fill:#3a7;fill-opacity:0.18;stroke:#3a7;stroke-opacity:0.6}"
          ".lat-p50{fill:none;stroke:#1f5fbf;stroke-width:1.6}.lat-p99{fill:none;stroke:#d4661c;stroke-width:1.6}"
-         ".lat-max{fill:none;stroke:#b22;stroke-width:1;stroke-dasharray:3 2}</style>\n"
+         ".lat-max{fill:none;stroke:#b22;stroke-width:1;stroke-dasharray:3 2}"
+         ".knee{stroke:#3a7;stroke-width:1.5}circle.lat-p50{fill:#1f5fbf}circle.lat-p99{fill:#d4661c}</style>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"#fafafa\"/>\n";
   svg << "<text x=\"" << left << "\" y=\"22\" style=\"font-size:15px;font-weight:bold\">covsigner-bench"
       << (r.suite.empty() ? "" : " --suite=" + esc(r.suite)) << " — " << esc(r.started_at) << ", "
@@ -163,6 +229,10 @@ std::string render_svg(const bench_report& r) {
   legend("lat-max", "latency max (left, log)", false);
   legend("rate-area", "throughput (right)", true);
   double top = top0 + 24;
+  for (const auto* s : knees) {
+    draw_knee_panel(svg, *s, top);
+    top += panel_h + gap;
+  }
   for (const auto& p : panels) {
     draw_panel(svg, p, top);
     top += panel_h + gap;

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <atomic>
+
 namespace covsigner::bench {
 
 std::string to_string(error_kind k) {
@@ -22,6 +24,8 @@ std::string to_string(error_kind k) {
       return "connection";
     case error_kind::timeout:
       return "timeout";
+    case error_kind::rate_limited:
+      return "429";
   }
   return "?";
 }
@@ -38,6 +42,8 @@ error_kind kind_of_status(int status) {
       return error_kind::unavailable;
     case 500:
       return error_kind::internal;
+    case 429:
+      return error_kind::rate_limited;
     default:
       return error_kind::other_status;
   }
@@ -55,23 +61,46 @@ std::string json_string_field(const std::string& body, std::string_view key) {
   return e == std::string::npos ? std::string{} : body.substr(p, e - p);
 }
 
+// The node's error bodies are one plain-text line; keep it whole but bounded.
+std::string answer_text(const std::string& body) {
+  constexpr std::size_t max_detail = 400;
+  auto b = body.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos)
+    return {};
+  auto e = body.find_last_not_of(" \t\r\n");
+  auto text = body.substr(b, std::min(e - b + 1, max_detail));
+  return text;
+}
+
+void set_timeouts(httplib::Client& c, double connect_s, double io_s) {
+  auto split = [](double s) {
+    auto sec = static_cast<time_t>(s);
+    return std::pair{sec, static_cast<time_t>((s - static_cast<double>(sec)) * 1e6)};
+  };
+  auto [cs, cus] = split(connect_s);
+  auto [is, ius] = split(io_s);
+  c.set_connection_timeout(cs, cus);
+  c.set_read_timeout(is, ius);
+  c.set_write_timeout(is, ius);
+}
+
 class http_client final : public bench_client {
 public:
-  http_client(int port, double timeout_s) : client_("127.0.0.1", port) {
+  explicit http_client(const http_endpoint& e)
+    : client_(e.base_url), submit_path_(e.submit_path), poll_path_(e.poll_path) {
     client_.set_keep_alive(true);
     client_.set_tcp_nodelay(true);
-    auto sec = static_cast<time_t>(timeout_s);
-    auto usec = static_cast<time_t>((timeout_s - static_cast<double>(sec)) * 1e6);
-    client_.set_connection_timeout(sec, usec);
-    client_.set_read_timeout(sec, usec);
-    client_.set_write_timeout(sec, usec);
+    set_timeouts(client_, e.connect_timeout_s, e.timeout_s);
+    if (!e.bearer_token.empty())
+      client_.set_bearer_token_auth(e.bearer_token);
+    if (e.base_url.starts_with("https://")) {
+      if (!e.ca_file.empty())
+        client_.set_ca_cert_path(e.ca_file);
+      client_.enable_server_certificate_verification(true);
+    }
   }
-  outcome submit(const std::string& body) override {
-    return post(request_factory::submit_path(), body);
-  }
-  outcome poll(const std::string& body) override {
-    return post(request_factory::poll_path(), body);
-  }
+  outcome submit(const std::string& body) override { return post(submit_path_, body); }
+  outcome poll(const std::string& body) override { return post(poll_path_, body); }
 
 private:
   outcome post(const std::string& path, const std::string& body) {
@@ -81,27 +110,32 @@ private:
       // httplib reports a read timeout as Read; only connect has its own code.
       out.error = res.error() == httplib::Error::ConnectionTimeout ? error_kind::timeout
                                                                     : error_kind::connection;
+      out.detail = httplib::to_string(res.error());
       return out;
     }
     out.status = res->status;
     out.error = kind_of_status(res->status);
     if (res->status == 200)
       read_step_result(res->body, out);
+    else
+      out.detail = answer_text(res->body);
     return out;
   }
   httplib::Client client_;
+  std::string submit_path_, poll_path_;
 };
 
 class http_factory final : public client_factory {
 public:
-  http_factory(int port, double timeout_s) : port_(port), timeout_s_(timeout_s) {}
+  explicit http_factory(std::vector<http_endpoint> endpoints) : endpoints_(std::move(endpoints)) {}
   std::unique_ptr<bench_client> make_client() override {
-    return std::make_unique<http_client>(port_, timeout_s_);
+    auto n = next_.fetch_add(1, std::memory_order_relaxed);
+    return std::make_unique<http_client>(endpoints_[n % endpoints_.size()]);
   }
 
 private:
-  int port_;
-  double timeout_s_;
+  std::vector<http_endpoint> endpoints_;
+  std::atomic<std::size_t> next_{0};
 };
 
 int status_of(messages::reply_code code) {
@@ -127,13 +161,13 @@ public:
     : node_(node), policy_(policy), timeout_(timeout) {}
 
   outcome submit(const std::string& body) override {
-    auto prepared = transport::prepare_submit(body, request_factory::route, policy_);
+    auto prepared = transport::prepare_submit(body, request_factory::dev_route, policy_);
     if (auto* e = std::get_if<transport::http_error>(&prepared))
       return rejected(*e);
     return answer(node_.submit(std::move(std::get<messages::submit_command>(prepared)), timeout_));
   }
   outcome poll(const std::string& body) override {
-    auto prepared = transport::prepare_poll(body, request_factory::route, std::nullopt, policy_);
+    auto prepared = transport::prepare_poll(body, request_factory::dev_route, std::nullopt, policy_);
     if (auto* e = std::get_if<transport::http_error>(&prepared))
       return rejected(*e);
     return answer(node_.poll(std::move(std::get<messages::poll_command>(prepared)), timeout_));
@@ -144,6 +178,7 @@ private:
     outcome out;
     out.status = e.status;
     out.error = kind_of_status(e.status);
+    out.detail = e.message;
     return out;
   }
   static outcome answer(const messages::node_reply& reply) {
@@ -184,7 +219,15 @@ void read_step_result(const std::string& body, outcome& out) {
 }
 
 std::unique_ptr<client_factory> http_clients(int port, double timeout_s) {
-  return std::make_unique<http_factory>(port, timeout_s);
+  http_endpoint e;
+  e.base_url = "http://127.0.0.1:" + std::to_string(port);
+  e.connect_timeout_s = timeout_s;
+  e.timeout_s = timeout_s;
+  return http_clients(std::vector<http_endpoint>{e});
+}
+
+std::unique_ptr<client_factory> http_clients(std::vector<http_endpoint> endpoints) {
+  return std::make_unique<http_factory>(std::move(endpoints));
 }
 
 std::unique_ptr<client_factory> inproc_clients(transport::node_client& node,

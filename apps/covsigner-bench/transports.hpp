@@ -1,7 +1,8 @@
 // How a bench client reaches the node: in-process (the pure submit/poll
 // pipeline on the client's thread, then the node actor's typed API through
-// transport::node_client) or HTTP (one cpp-httplib keep-alive connection per
-// client on 127.0.0.1). Both answer with the same small outcome.
+// transport::node_client) or HTTP(S) (one cpp-httplib keep-alive connection
+// per client, to 127.0.0.1 or to the --url targets round-robin). Both answer
+// with the same small outcome.
 #pragma once
 
 #include "apps/covsigner-bench/requests.hpp"
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace covsigner::bench {
 
@@ -23,8 +25,9 @@ enum class error_kind : std::uint8_t {
   other_status,
   connection, // refused, reset, closed
   timeout,
+  rate_limited, // 429: a tokened node's per-token budgets (rate-limit.*)
 };
-inline constexpr std::size_t error_kind_count = 8;
+inline constexpr std::size_t error_kind_count = 9;
 std::string to_string(error_kind k);
 
 struct outcome {
@@ -32,6 +35,9 @@ struct outcome {
   int status = 0;
   std::string request_id; // from a 200 answer
   std::string job_status; // PENDING | READY | FAILED
+  /// Not a 200: the node's answer text (trimmed, bounded) or the client's
+  /// error, so a refusal can be shown as the node worded it.
+  std::string detail;
 };
 
 /// One client: used by one load thread at a time.
@@ -49,9 +55,24 @@ public:
   virtual std::unique_ptr<bench_client> make_client() = 0;
 };
 
+/// Where an HTTP client connects and how.
+struct http_endpoint {
+  std::string base_url;     // "http://127.0.0.1:8640" or "https://host:port"
+  std::string bearer_token; // "" = no Authorization header
+  std::string ca_file;      // https: CA bundle; "" = the system's
+  double connect_timeout_s = 30;
+  double timeout_s = 30;    // read and write
+  std::string submit_path = "/v1/qc_v1/signer/requests";
+  std::string poll_path = "/v1/qc_v1/signer/requests:poll";
+};
+
 /// HTTP/1.1 keep-alive to 127.0.0.1:`port` (TCP_NODELAY; timeouts of
 /// `timeout_s`). `submit_path` / `poll_path` as the reference routes.
 std::unique_ptr<client_factory> http_clients(int port, double timeout_s = 30);
+
+/// One keep-alive connection per client; client n goes to endpoint
+/// n mod size (round-robin over a cluster). `endpoints` must not be empty.
+std::unique_ptr<client_factory> http_clients(std::vector<http_endpoint> endpoints);
 
 /// In-process: prepare_submit / prepare_poll under `policy` on the calling
 /// thread, then node_client (one scoped_actor per thread).
