@@ -28,7 +28,11 @@ route_registry_seed seed_of(const persistence::loaded_store& loaded) {
 } // namespace
 
 std::variant<scanned_core, std::string> scan_core(const core_options& options) {
-  std::unique_ptr<persistence::file_system> fs = std::make_unique<persistence::posix_file_system>();
+  std::unique_ptr<persistence::file_system> fs;
+  if (options.make_file_system)
+    fs = options.make_file_system();
+  if (!fs)
+    fs = std::make_unique<persistence::posix_file_system>();
   if (options.unsafe_no_fsync)
     fs = std::make_unique<persistence::unsynced_file_system>(std::move(fs));
   auto layout = persistence::store_layout::for_data_dir(options.data_dir);

@@ -43,6 +43,8 @@ struct core_options {
   persistence::sync_mode sync = persistence::sync_mode::group;
   /// BENCHMARK ONLY: see node_options::unsafe_no_fsync.
   bool unsafe_no_fsync = false;
+  /// TESTS ONLY: see node_options::make_file_system.
+  std::function<std::unique_ptr<persistence::file_system>()> make_file_system;
   /// route_registry's bound on one job_store call.
   std::chrono::milliseconds store_timeout{30000};
   /// The supervisor's settings, readers and signer already filled in.
