@@ -96,6 +96,7 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
           case claim_code::poisoned:
           case claim_code::refused:
           case claim_code::failed:
+          case claim_code::unsettled:
             promise.deliver(fail(reply_code::unavailable, std::move(claim.detail)));
             return;
         }
