@@ -52,6 +52,10 @@ struct core_options {
   /// The dedupe fast path's view; a rebuild republishes into the same one
   /// (each publication replaces the previous one for its key).
   std::shared_ptr<messages::published_jobs> published;
+  /// The store's failure latch, shared by every core built from these
+  /// options, so a rebuild keeps a failure (start_node makes it). Null: each
+  /// core's store latches on its own and a rebuild forgets a failure.
+  std::shared_ptr<store_latch> latch;
 };
 
 /// The result of scan_core: the locked, loaded store, nothing spawned yet.
@@ -62,7 +66,11 @@ struct scanned_core {
 };
 
 /// Locks and loads `options.data_dir` (blocking). The error names the cause,
-/// e.g. the path of a lock another process holds.
+/// e.g. the path of a lock another process holds. When `options.latch`
+/// holds a failure (a rebuild after a failed write), the jobs whose last
+/// write failed are set aside: their files' state on disk is unknown, so
+/// they are not loaded (not served, published or resumed) and their route
+/// keys are poisoned with the latch's reason; the summary line counts them.
 std::variant<scanned_core, std::string> scan_core(const core_options& options);
 
 /// Publishes what the scan holds to the dedupe fast path: every live route
@@ -70,9 +78,11 @@ std::variant<scanned_core, std::string> scan_core(const core_options& options);
 /// answers of jobs the load rewrote, e.g. SIGNING -> interrupted).
 void publish_scan(const scanned_core& scanned, messages::published_jobs& published);
 
-/// Spawns job_store, route_registry and session_supervisor over the scan.
-/// Jobs still SUBMITTED are returned in `resumable`, not started: the caller
-/// resumes them once it holds the new supervisor. Never blocks on I/O.
+/// Spawns job_store, session_supervisor and route_registry (which starts
+/// the sessions of creates it reconciles) over the scan, all sharing
+/// `options.latch`. Jobs still SUBMITTED are returned in `resumable`, not
+/// started: the caller resumes them once it holds the new supervisor.
+/// Never blocks on I/O.
 messages::node_core spawn_core(caf::actor_system& system, scanned_core scanned,
                                const core_options& options);
 
