@@ -20,6 +20,37 @@ store_files::~store_files() {
   writer.reset(); // drain and join before the lock is released
 }
 
+void store_latch::record(const persistence::io_error& cause, const std::string& request_id,
+                         const std::string& route_key) {
+  std::lock_guard lock{mutex_};
+  if (!cause_)
+    cause_ = cause;
+  unknown_.emplace(request_id, route_key);
+}
+
+std::optional<persistence::io_error> store_latch::cause() const {
+  std::lock_guard lock{mutex_};
+  return cause_;
+}
+
+std::string store_latch::failure() const {
+  std::lock_guard lock{mutex_};
+  return cause_ ? "a durable write failed (" + cause_->message + ")" : std::string{};
+}
+
+std::optional<std::string> store_latch::unknown_reason(const std::string& request_id) const {
+  std::lock_guard lock{mutex_};
+  if (!cause_ || unknown_.count(request_id) == 0)
+    return std::nullopt;
+  return "a durable write of job " + request_id + " failed (" + cause_->message +
+         "); its file's state on disk is unknown";
+}
+
+std::map<std::string, std::string> store_latch::unknown_jobs() const {
+  std::lock_guard lock{mutex_};
+  return unknown_;
+}
+
 namespace {
 
 using self_ptr = job_store_impl::stateful_pointer<job_store_state>;
@@ -29,13 +60,26 @@ using self_ptr = job_store_impl::stateful_pointer<job_store_state>;
 void write(self_ptr self, persistence::write_op op,
            std::function<void(const write_completed&)> finish) {
   auto id = op.job.request_id;
+  auto key = op.job.route_key();
   self->state.writes[id].finish = std::move(finish);
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
-  self->state.files->writer->submit(std::move(op), [weak, id](persistence::write_outcome outcome) {
-    // Runs on the writer thread: only send, never touch actor state here.
+  // The writer outlives every callback it runs (they run on its thread).
+  auto* writer = self->state.files->writer.get();
+  auto latch = self->state.latch;
+  writer->submit(std::move(op), [weak, id, key, writer, latch](persistence::write_outcome outcome) {
+    // Runs on the writer thread: only the latch and a send, never actor
+    // state. The latch is recorded here, not in the actor, so it holds even
+    // if the store dies before it handles the completion.
+    bool unknown = false;
+    if (!outcome.ok)
+      if (auto cause = writer->failure()) {
+        latch->record(*cause, id, key);
+        unknown = true;
+      }
     if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(weak))
       caf::anon_send(caf::actor_cast<caf::actor>(strong),
-                     write_completed{id, outcome.ok, outcome.error.code, outcome.error.message});
+                     write_completed{id, outcome.ok, outcome.error.code, outcome.error.message,
+                                     unknown});
   });
 }
 
@@ -56,14 +100,43 @@ void keep_durable(self_ptr self, const job_snapshot& snapshot) {
     st.published->publish_job(snapshot.job);
 }
 
+// The store refuses writes once its writer, or any earlier writer over the
+// same latch (a store before a core rebuild), latched a failure.
 store_result refuse_if_latched(self_ptr self) {
   auto& st = self->state;
-  if (st.refusal_cause.empty() && st.files->writer->failed())
-    st.refusal_cause = "a durable write failed (" + st.files->writer->failure()->message +
-                       "); the store refuses writes until restarted";
+  if (st.refusal_cause.empty()) {
+    auto cause = st.latch->cause();
+    if (!cause)
+      cause = st.files->writer->failure();
+    if (cause)
+      st.refusal_cause = "a durable write failed (" + cause->message +
+                         "); the store refuses writes until restarted";
+  }
   if (!st.refusal_cause.empty())
     return {store_code::refused, {}, st.refusal_cause};
   return {store_code::ok, {}, {}};
+}
+
+// What a failed write's completion answers: unknown when its bytes may be
+// on disk (the writer latched), else a definite rejection.
+store_result failed_write(self_ptr self, const write_completed& done, job_snapshot current) {
+  refuse_if_latched(self);
+  if (!done.unknown)
+    return {store_code::rejected, std::move(current), done.error};
+  auto reason = self->state.latch->unknown_reason(done.request_id);
+  return {store_code::unknown, std::move(current), reason ? *reason : done.error};
+}
+
+// The durable state of `id`: its snapshot, unknown (its last write failed
+// and no durable state of it is held: after a rebuild set it aside), or
+// not_found.
+store_result current_state(self_ptr self, const std::string& id) {
+  auto& jobs = self->state.jobs;
+  if (auto it = jobs.find(id); it != jobs.end())
+    return {store_code::ok, it->second, {}};
+  if (auto reason = self->state.latch->unknown_reason(id))
+    return {store_code::unknown, {}, std::move(*reason)};
+  return {store_code::not_found, {}, {}};
 }
 
 caf::result<store_result> create(self_ptr self, covenant::job job) {
@@ -77,8 +150,7 @@ caf::result<store_result> create(self_ptr self, covenant::job job) {
   write(self, {persistence::write_op::kind::create, std::move(job), {}},
         [self, promise, snapshot](const write_completed& done) mutable {
           if (!done.ok) {
-            refuse_if_latched(self);
-            promise.deliver(store_result{store_code::rejected, {}, done.error});
+            promise.deliver(failed_write(self, done, {}));
             return;
           }
           keep_durable(self, snapshot);
@@ -104,6 +176,16 @@ void transition(self_ptr self, transition_request req,
     promise.deliver(store_result{store_code::stale, current, {}});
     return;
   }
+  if (auto check = covenant::check_transition(current.job.state, req.transition.state);
+      check != covenant::transition_check::allowed) {
+    promise.deliver(store_result{
+      store_code::forbidden, current,
+      "job " + req.request_id + ": transition " +
+        std::string{covenant::to_string(current.job.state)} + " -> " +
+        std::string{covenant::to_string(req.transition.state)} + " is not allowed (" +
+        std::string{covenant::transition_rule(check)} + ")"});
+    return;
+  }
   if (auto refused = refuse_if_latched(self); refused.code != store_code::ok) {
     refused.snapshot = current;
     promise.deliver(refused);
@@ -113,10 +195,8 @@ void transition(self_ptr self, transition_request req,
   covenant::apply_transition(next.job, req.transition, persistence::now_rfc3339nano());
   write(self, {persistence::write_op::kind::update, next.job, {}},
         [self, promise, next](const write_completed& done) mutable {
-          auto& jobs = self->state.jobs;
           if (!done.ok) {
-            refuse_if_latched(self);
-            promise.deliver(store_result{store_code::rejected, jobs[next.job.request_id], done.error});
+            promise.deliver(failed_write(self, done, self->state.jobs[next.job.request_id]));
             return;
           }
           keep_durable(self, next);
@@ -128,21 +208,27 @@ void transition(self_ptr self, transition_request req,
 
 job_store_impl::behavior_type job_store(self_ptr self, std::shared_ptr<store_files> files,
                                         std::vector<covenant::job> loaded,
-                                        std::shared_ptr<published_jobs> published) {
+                                        std::shared_ptr<published_jobs> published,
+                                        std::shared_ptr<store_latch> latch) {
   auto& st = self->state;
   st.files = std::move(files);
   st.published = std::move(published);
+  st.latch = latch ? std::move(latch) : std::make_shared<store_latch>();
   for (auto& job : loaded) {
     auto id = job.request_id;
     st.jobs.emplace(std::move(id), job_snapshot{std::move(job), 1});
   }
   return {
     [self](create_atom, covenant::job& job) { return create(self, std::move(job)); },
-    [self](caf::get_atom, const std::string& id) -> store_result {
-      auto& jobs = self->state.jobs;
-      if (auto it = jobs.find(id); it != jobs.end())
-        return {store_code::ok, it->second, {}};
-      return {store_code::not_found, {}, {}};
+    [self](caf::get_atom, const std::string& id) { return current_state(self, id); },
+    [self](outcome_atom, const std::string& id) -> caf::result<store_result> {
+      // Messages from one sender arrive in order, so a create the caller
+      // sent before this is already in flight (or done) here.
+      auto promise = self->make_response_promise<store_result>();
+      when_idle(self, id, [self, id, promise]() mutable {
+        promise.deliver(current_state(self, id));
+      });
+      return promise;
     },
     [self](transition_request& req) -> caf::result<store_result> {
       auto promise = self->make_response_promise<store_result>();

@@ -32,6 +32,10 @@ node_reply internal(std::string what) {
   return fail(reply_code::internal, std::move(what));
 }
 
+std::chrono::milliseconds claim_timeout(const node_timeouts& t) {
+  return 2 * t.store;
+}
+
 // After a durable create: run the session and answer its settled snapshot,
 // or the created snapshot (PENDING to the client) once `wait` passes.
 void answer_after_session(self_ptr self, caf::typed_response_promise<node_reply> promise,
@@ -75,7 +79,10 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
     open.erase(it);
     return taken;
   };
-  self->request(st.registry, st.timeouts.store, std::move(to_claim))
+  // The registry answers within its own store timeout (created, or
+  // "unsettled" when the store is slower); this bound only catches a
+  // registry that does not answer at all, so it must be the longer one.
+  self->request(st.registry, claim_timeout(st.timeouts), std::move(to_claim))
     .then(
       [self, take, wait](claim_result& claim) mutable {
         auto open = take();
@@ -96,6 +103,7 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
           case claim_code::poisoned:
           case claim_code::refused:
           case claim_code::failed:
+          case claim_code::unsettled:
             promise.deliver(fail(reply_code::unavailable, std::move(claim.detail)));
             return;
         }
@@ -262,6 +270,11 @@ caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
         if (r.code == store_code::not_found ||
             (r.code == store_code::ok && r.snapshot.job.route != cmd.route)) {
           promise.deliver(fail(reply_code::not_found, std::string{job_not_found}));
+          return;
+        }
+        if (r.code == store_code::unknown) {
+          // Its last write failed and its state on disk is unknown.
+          promise.deliver(fail(reply_code::unavailable, "job store: " + r.detail));
           return;
         }
         if (r.code != store_code::ok) {

@@ -22,7 +22,10 @@ namespace covsigner::actors {
 
 struct node_timeouts {
   std::chrono::milliseconds submit_wait{25000}; // reply PENDING after this
-  std::chrono::milliseconds store{30000};       // one job_store / registry call
+  /// One job_store / registry call. A claim (route_registry create-or-
+  /// dedupe, itself one store call bounded by this) is given twice this, so
+  /// the registry's own answer, e.g. "outcome not known yet", comes first.
+  std::chrono::milliseconds store{30000};
   /// One chain call (GetWallet, chain head height): longer than the
   /// readers' own request timeouts (Bridge + registry), so a reader answers
   /// its outage before this fires.

@@ -44,8 +44,10 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
   core.data_dir = options.data_dir;
   core.sync = options.sync;
   core.unsafe_no_fsync = options.unsafe_no_fsync;
+  core.make_file_system = options.make_file_system;
   core.store_timeout = options.timeouts.store;
   core.published = std::make_shared<published_jobs>();
+  core.latch = std::make_shared<store_latch>();
   // The store is scanned before anything is spawned: a held lock or an
   // unreadable data dir starts nothing.
   auto scanned = scan_core(core);

@@ -13,11 +13,14 @@
 #include "actors/session_supervisor.hpp"
 #include "chain/backends.hpp"
 #include "messages/published_jobs.hpp"
+#include "persistence/file_system.hpp"
 #include "persistence/job_writer.hpp"
 
 #include <caf/fwd.hpp>
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -49,6 +52,11 @@ struct node_options {
   /// so every fsync/syncfs is skipped and acknowledged jobs do not survive a
   /// power cut. load_summary then starts with a warning saying so.
   bool unsafe_no_fsync = false;
+  /// TESTS ONLY (fault injection: failed fsyncs, stalled rounds): builds the
+  /// file system every scan of the store goes through, at startup and at
+  /// each core rebuild (a rebuild calls it again); empty, or a null result,
+  /// = the POSIX one. Wrapped by unsynced_file_system under unsafe_no_fsync.
+  std::function<std::unique_ptr<persistence::file_system>()> make_file_system;
   node_timeouts timeouts;
   /// Sessions; `sessions.tbtc` carries the engine settings (fraud-defense
   /// gate, minimum confirmations, timeouts). The node fills in the readers,

@@ -25,10 +25,27 @@ route_registry_seed seed_of(const persistence::loaded_store& loaded) {
   return seed;
 }
 
+// Jobs whose last write failed under the latch: neither loaded nor
+// resumed; their keys poisoned with the cause (a key the load already
+// poisoned keeps its reason). Returns how many were set aside.
+std::size_t set_aside_unknown(persistence::loaded_store& loaded, const store_latch& latch) {
+  auto unknown = latch.unknown_jobs();
+  if (unknown.empty())
+    return 0;
+  std::erase_if(loaded.jobs, [&](const covenant::job& j) { return unknown.count(j.request_id); });
+  for (const auto& [id, key] : unknown)
+    loaded.poisoned.emplace(key, latch.unknown_reason(id).value_or(latch.failure()));
+  return unknown.size();
+}
+
 } // namespace
 
 std::variant<scanned_core, std::string> scan_core(const core_options& options) {
-  std::unique_ptr<persistence::file_system> fs = std::make_unique<persistence::posix_file_system>();
+  std::unique_ptr<persistence::file_system> fs;
+  if (options.make_file_system)
+    fs = options.make_file_system();
+  if (!fs)
+    fs = std::make_unique<persistence::posix_file_system>();
   if (options.unsafe_no_fsync)
     fs = std::make_unique<persistence::unsynced_file_system>(std::move(fs));
   auto layout = persistence::store_layout::for_data_dir(options.data_dir);
@@ -38,6 +55,11 @@ std::variant<scanned_core, std::string> scan_core(const core_options& options) {
   auto& store = std::get<persistence::opened_store>(opened);
   scanned_core scanned;
   scanned.load_summary = store.loaded.summary_line;
+  if (options.latch)
+    if (auto n = set_aside_unknown(store.loaded, *options.latch))
+      scanned.load_summary += "; " + std::to_string(n) +
+                              " jobs set aside, route keys poisoned (" + options.latch->failure() +
+                              ": their files' state on disk is unknown)";
   if (options.unsafe_no_fsync)
     scanned.load_summary = "UNSAFE: store fsync DISABLED (benchmark mode): acknowledged jobs are "
                            "lost on a power cut; " +
@@ -66,14 +88,15 @@ node_core spawn_core(caf::actor_system& system, scanned_core scanned, const core
   core.load_summary = std::move(scanned.load_summary);
   core.resumable = persistence::resumable_jobs(loaded);
   auto impl = system.spawn(job_store, std::move(scanned.files), std::move(loaded.jobs),
-                           options.published);
+                           options.published, options.latch);
   core.store = caf::actor_cast<job_store_actor>(impl);
-  core.registry = system.spawn(route_registry, core.store, std::move(seed),
-                               options.store_timeout, options.published);
   // A new supervisor starts with an empty queue (a rebuild's old one is down).
   if (options.sessions.backlog)
     options.sessions.backlog->queued.store(0, std::memory_order_relaxed);
   core.supervisor = system.spawn(session_supervisor, core.store, options.sessions);
+  core.registry = system.spawn(route_registry, core.store, std::move(seed),
+                               options.store_timeout, options.published, core.supervisor,
+                               std::shared_ptr<const store_latch>{options.latch});
   return core;
 }
 

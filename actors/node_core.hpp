@@ -43,6 +43,8 @@ struct core_options {
   persistence::sync_mode sync = persistence::sync_mode::group;
   /// BENCHMARK ONLY: see node_options::unsafe_no_fsync.
   bool unsafe_no_fsync = false;
+  /// TESTS ONLY: see node_options::make_file_system.
+  std::function<std::unique_ptr<persistence::file_system>()> make_file_system;
   /// route_registry's bound on one job_store call.
   std::chrono::milliseconds store_timeout{30000};
   /// The supervisor's settings, readers and signer already filled in.
@@ -50,6 +52,10 @@ struct core_options {
   /// The dedupe fast path's view; a rebuild republishes into the same one
   /// (each publication replaces the previous one for its key).
   std::shared_ptr<messages::published_jobs> published;
+  /// The store's failure latch, shared by every core built from these
+  /// options, so a rebuild keeps a failure (start_node makes it). Null: each
+  /// core's store latches on its own and a rebuild forgets a failure.
+  std::shared_ptr<store_latch> latch;
 };
 
 /// The result of scan_core: the locked, loaded store, nothing spawned yet.
@@ -60,7 +66,11 @@ struct scanned_core {
 };
 
 /// Locks and loads `options.data_dir` (blocking). The error names the cause,
-/// e.g. the path of a lock another process holds.
+/// e.g. the path of a lock another process holds. When `options.latch`
+/// holds a failure (a rebuild after a failed write), the jobs whose last
+/// write failed are set aside: their files' state on disk is unknown, so
+/// they are not loaded (not served, published or resumed) and their route
+/// keys are poisoned with the latch's reason; the summary line counts them.
 std::variant<scanned_core, std::string> scan_core(const core_options& options);
 
 /// Publishes what the scan holds to the dedupe fast path: every live route
@@ -68,9 +78,11 @@ std::variant<scanned_core, std::string> scan_core(const core_options& options);
 /// answers of jobs the load rewrote, e.g. SIGNING -> interrupted).
 void publish_scan(const scanned_core& scanned, messages::published_jobs& published);
 
-/// Spawns job_store, route_registry and session_supervisor over the scan.
-/// persistence::resumable_jobs are returned in `resumable`, not started: the caller
-/// resumes them once it holds the new supervisor. Never blocks on I/O.
+/// Spawns job_store, session_supervisor and route_registry (which starts
+/// the sessions of creates it reconciles) over the scan, all sharing
+/// `options.latch`. persistence::resumable_jobs are returned in
+/// `resumable`, not started: the caller resumes them once it holds the new
+/// supervisor. Never blocks on I/O.
 messages::node_core spawn_core(caf::actor_system& system, scanned_core scanned,
                                const core_options& options);
 

@@ -4,6 +4,7 @@
 #include "persistence/timestamp.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <memory>
 
@@ -60,6 +61,19 @@ void apply(self_ptr self, const run_ptr& run, covenant::job_transition t) {
   apply(self, run->promise, std::move(t), run->config.store_timeout);
 }
 
+// FAILED / PROVIDER_FAILED "interrupted; may have been signed": what a job
+// ends as when the node cannot tell whether a signature exists.
+covenant::job_transition may_have_been_signed() {
+  covenant::job_transition t;
+  t.state = covenant::job_state::failed;
+  t.reason = std::string{covenant::failure_reason::provider_failed};
+  t.detail = std::string{covenant::interrupted_detail};
+  return t;
+}
+
+// Asks the signer once. Its answer (a signature or a refusal) settles the
+// job; no answer within signer_timeout (or an error after the request was
+// sent) fails it as "may have been signed".
 void ask_signer(self_ptr self, run_ptr run) {
   const auto& signer = *run->config.tbtc.signer;
   signature_request req{run->prep.request_id, crypto::to_0x_hex(run->prep.wallet_public_key_hash),
@@ -75,8 +89,12 @@ void ask_signer(self_ptr self, run_ptr run) {
               covenant::finish_spend(run->prep, run->utxo, run->spend, reply.der_signature));
       },
       [self, run](caf::error& err) {
-        apply(self, run,
-              covenant::signing_failed("the signer did not answer: " + self->system().render(err)));
+        // The request was sent: the signer may have signed (and the answer
+        // was lost or late). Say so; the job is terminal either way.
+        spdlog::warn("signing_session: job {}: no answer from the signer ({}); failing it as "
+                     "interrupted, it may have been signed",
+                     run->prep.request_id, self->system().render(err));
+        apply(self, run, may_have_been_signed());
       });
 }
 

@@ -53,7 +53,9 @@ struct tbtc_engine_wiring {
   /// itself well before this).
   std::chrono::milliseconds chain_timeout{15000};
   /// Bound on one signer request; keep it below the session timeout so the
-  /// session records the failure itself.
+  /// session records the failure itself. No answer within it (the signer was
+  /// asked, so it may have signed) ends the job FAILED / PROVIDER_FAILED
+  /// "interrupted; may have been signed".
   std::chrono::milliseconds signer_timeout{std::chrono::minutes(4)};
 };
 

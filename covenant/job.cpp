@@ -47,6 +47,35 @@ std::string job::route_key() const {
   return make_route_key(route, route_request_id);
 }
 
+transition_check check_transition(job_state from, job_state to) {
+  if (is_terminal(from))
+    return transition_check::from_terminal;
+  if ((to == job_state::artifact_ready || to == job_state::handoff_ready) &&
+      from != job_state::signing)
+    return transition_check::skips_signing;
+  if (from == job_state::signing && !is_terminal(to))
+    return transition_check::reopens_signing;
+  if (to == job_state::submitted)
+    return transition_check::to_submitted;
+  return transition_check::allowed;
+}
+
+std::string_view transition_rule(transition_check check) {
+  switch (check) {
+    case transition_check::allowed:
+      return {};
+    case transition_check::from_terminal:
+      return "a terminal state never changes again";
+    case transition_check::skips_signing:
+      return "a signed state is reached only from SIGNING";
+    case transition_check::reopens_signing:
+      return "a job in SIGNING may have been signed: it only ends, READY or FAILED";
+    case transition_check::to_submitted:
+      return "SUBMITTED is only the state a job is created in";
+  }
+  return {};
+}
+
 void apply_transition(job& j, const job_transition& t, std::string_view now) {
   j.state = t.state;
   j.detail = t.detail;

@@ -87,6 +87,25 @@ struct job_transition {
   friend bool operator==(const job_transition&, const job_transition&) = default;
 };
 
+/// What the job state machine says about moving a job from one state to
+/// another (job_store enforces it on every transition, whoever asks).
+enum class transition_check : std::uint8_t {
+  allowed,
+  from_terminal,     // ARTIFACT_READY, HANDOFF_READY, FAILED never change again
+  skips_signing,     // a signed state (ARTIFACT_READY, HANDOFF_READY) only from SIGNING
+  reopens_signing,   // SIGNING may have been signed: it only ends (READY or FAILED)
+  to_submitted,      // SUBMITTED is only the state a job is created in
+};
+
+/// The rule for `from` -> `to`, checked in the order of the enum above.
+/// Everything else is allowed (SUBMITTED, VALIDATING and PENDING move
+/// freely among VALIDATING, SIGNING, PENDING and FAILED).
+transition_check check_transition(job_state from, job_state to);
+
+/// Why a check other than `allowed` refuses, e.g. "a signed state is
+/// reached only from SIGNING"; empty for `allowed`.
+std::string_view transition_rule(transition_check check);
+
 /// Applies `t` to `j` at time `now` (RFC3339Nano): sets updatedAt; entering a
 /// READY state sets completedAt and clears failedAt; entering FAILED sets
 /// failedAt. Precondition: `j` is not terminal (callers check first).

@@ -138,7 +138,9 @@ struct planned_spend {
 std::variant<planned_spend, job_transition> plan_spend(const spend_preparation& prep,
                                                        const active_utxo& utxo);
 
-/// The transition for a signer that refused, failed or did not answer:
+/// The transition for a signer that answered: it refused or failed (a
+/// signer that was asked and did not answer may have signed: the session
+/// records "interrupted; may have been signed" instead):
 /// FAILED/PROVIDER_FAILED "cannot sign covenant transaction: <cause>".
 job_transition signing_failed(std::string_view cause);
 

@@ -22,5 +22,6 @@ using sign_atom = caf::atom_constant<caf::atom("sign")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using core_atom = caf::atom_constant<caf::atom("core")>;
+using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
 
 } // namespace covsigner::messages

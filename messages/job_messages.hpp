@@ -55,8 +55,13 @@ enum class store_code : std::uint8_t {
   not_found, // no job with that request id
   stale,     // transition refused: the job moved on; snapshot is the current state
   terminal,  // transition refused: the job is terminal; snapshot is its state
-  rejected,  // the write failed (I/O, full disk, exists); nothing was acknowledged
-  refused,   // the store refuses writes (failed fsync earlier, or not loaded)
+  rejected,  // the write failed definitely (exists, unsafe id): nothing on disk changed
+  refused,   // the store refuses writes (failed fsync earlier): nothing was written
+  unknown,   // the write failed after it may have reached the disk (a failed fsync
+             // latched the store): the job's file may hold the old state, the new
+             // one, or neither; detail names the cause. Never acknowledged.
+  forbidden, // transition refused: the state machine does not allow it (detail
+             // says which); snapshot is the current state, nothing was written
 };
 
 struct store_result {
@@ -127,8 +132,10 @@ enum class claim_code : std::uint8_t {
   conflict, // same route key, different digest
   poisoned, // the route key may belong to a lost or corrupt job: refused
   refused,  // the node refuses all new submits (detail says why)
-  failed,   // the durable create failed; the claim was rolled back
+  failed,   // the durable create failed before anything was written; the claim was rolled back
   pruned,   // same route key and digest, but its job was pruned (detail says so)
+  unsettled, // the store did not answer the create in time: its outcome is not known
+             // yet; the registry reconciles it with the store (detail says so)
 };
 
 struct claim_result {

@@ -7,14 +7,19 @@
 #include "actors/node_bootstrap.hpp"
 #include "persistence/store_layout.hpp"
 #include "tests/support/actor_system.hpp"
+#include "tests/support/faulty_file_system.hpp"
 #include "tests/support/node_commands.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 using namespace covsigner;
@@ -37,9 +42,15 @@ protected:
   test_support::temp_dir dir;
   actors::running_node node;
 
-  void SetUp() override {
+  void SetUp() override { start(options()); }
+
+  virtual actors::node_options options() {
     actors::node_options options;
     options.data_dir = dir.path();
+    return options;
+  }
+
+  void start(const actors::node_options& options) {
     auto started = actors::start_node(system, options);
     ASSERT_TRUE(std::holds_alternative<actors::running_node>(started))
       << std::get<std::string>(started);
@@ -80,6 +91,18 @@ protected:
       std::this_thread::sleep_for(50ms);
     }
     ADD_FAILURE() << "core generation " << generation << " never became ready";
+    return core();
+  }
+
+  /// Waits (bounded) until the node runs core `generation`, ready or not.
+  node_core wait_for_generation(std::uint64_t generation) {
+    for (int i = 0; i < 300; ++i) {
+      auto c = core();
+      if (c.generation >= generation)
+        return c;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "core generation " << generation << " never came";
     return core();
   }
 
@@ -201,6 +224,104 @@ TEST_F(CoreRebuild, AFailedScanLeavesSubmitsRefusedAndTheNodeNotReady) {
   for (const auto& e : std::filesystem::directory_iterator(dir.path() / "moved-away"))
     files += e.path().extension() == ".json";
   EXPECT_EQ(files, 1u);
+}
+
+// A store whose durability barriers the test can fail.
+class CoreRebuildAfterAFailedFsync : public CoreRebuild {
+protected:
+  std::shared_ptr<test_support::barrier_plan> plan = std::make_shared<test_support::barrier_plan>();
+
+  actors::node_options options() override {
+    auto options = CoreRebuild::options();
+    options.make_file_system = test_support::faulty_file_systems(plan);
+    return options;
+  }
+
+  persistence::store_layout layout() const {
+    return persistence::store_layout::for_data_dir(dir.path());
+  }
+
+  /// Request ids of the job files in the jobs dir.
+  std::set<std::string> job_files() const {
+    std::set<std::string> ids;
+    for (const auto& e : std::filesystem::directory_iterator(layout().jobs_dir()))
+      if (e.path().extension() == ".json" && !e.path().filename().string().starts_with("."))
+        ids.insert(e.path().stem().string());
+    return ids;
+  }
+};
+
+// DESIGN.md: after a failed fsync the node refuses submits until it
+// restarts. A core rebuild builds a new writer whose own latch is clear;
+// the refusal must survive it, and the rescan must not serve (or resume) a
+// job whose write failed: its file's state on disk is unknown.
+TEST_F(CoreRebuildAfterAFailedFsync, TheRefusalSurvivesARebuildAndTheUnknownJobIsNotServed) {
+  auto a = call(make_submit("rr-a", "0xa1"));
+  ASSERT_EQ(a.code, reply_code::ok) << a.message;
+  // A group round of one create: syncfs, fsync of the jobs dir (fails:
+  // the job file is already renamed into place), fsync of routes/.
+  plan->fail_nth_barrier(2, EIO);
+  auto b = call(make_submit("rr-b", "0xb1"));
+  EXPECT_EQ(b.code, reply_code::unavailable) << b.message;
+  auto ids = job_files();
+  ASSERT_EQ(ids.size(), 2u);
+  ids.erase(a.result.request_id);
+  const auto b_id = *ids.begin();
+  const auto failure = "fsync directory " + layout().jobs_dir().string() + ": " + std::strerror(EIO);
+  const auto latched = "a durable write failed (" + failure + ")";
+
+  caf::scoped_actor self{system};
+  self->send_exit(core().store, caf::exit_reason::kill);
+  auto now = wait_for_generation(1);
+  EXPECT_EQ(now.generation, 1u);
+
+  // Still refused after the rebuild: new keys, with the original cause.
+  auto d = call(make_submit("rr-d", "0xd1"));
+  EXPECT_EQ(d.code, reply_code::unavailable);
+  EXPECT_EQ(d.message, latched + "; new submits are refused until the node restarts");
+  auto r = ask<readiness>(system, node.node, 10s, ready_atom::value);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->ready);
+  EXPECT_NE(std::find(r->failing.begin(), r->failing.end(),
+                      "store: " + latched + "; the store refuses writes until restarted"),
+            r->failing.end())
+    << ::testing::PrintToString(r->failing);
+  // The new store refuses writes too.
+  auto current = ask<store_result>(system, now.store, 10s, caf::get_atom::value,
+                                   a.result.request_id);
+  ASSERT_TRUE(current);
+  ASSERT_EQ(current->code, store_code::ok);
+  covenant::job_transition failed;
+  failed.state = covenant::job_state::failed;
+  failed.reason = "POLICY_REJECTED";
+  failed.detail = "must not be written";
+  auto refused = ask<store_result>(system, now.store, 10s,
+                                   transition_request{a.result.request_id,
+                                                      current->snapshot.revision, failed});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, store_code::refused);
+  EXPECT_EQ(refused->detail, latched + "; the store refuses writes until restarted");
+
+  // The job whose create failed is on disk, but nothing serves it: its key
+  // is poisoned, it is not published, its poll says why.
+  auto reason = "a durable write of job " + b_id + " failed (" + failure +
+                "); its file's state on disk is unknown";
+  auto again = call(make_submit("rr-b", "0xb1"));
+  EXPECT_EQ(again.code, reply_code::unavailable);
+  EXPECT_EQ(again.message, "route key qc_v1:rr-b is poisoned (" + reason +
+                             "); it may belong to a job the node already accepted, so submits "
+                             "on it are refused until an operator resolves it");
+  EXPECT_EQ(node.published->lookup("qc_v1:rr-b", "0xb1").outcome, dedupe_lookup::kind::unknown);
+  auto polled_b = call(make_poll(b_id, "rr-b", "0xb1"));
+  EXPECT_EQ(polled_b.code, reply_code::unavailable);
+  EXPECT_EQ(polled_b.message, "job store: " + reason);
+
+  // What was acknowledged before the failure is still answered.
+  auto dedupe = call(make_submit("rr-a", "0xa1"));
+  ASSERT_EQ(dedupe.code, reply_code::ok) << dedupe.message;
+  EXPECT_EQ(dedupe.result.request_id, a.result.request_id);
+  auto polled = call(make_poll(a.result.request_id, "rr-a", "0xa1"));
+  EXPECT_EQ(polled.code, reply_code::ok) << polled.message;
 }
 
 } // namespace

@@ -200,6 +200,76 @@ TEST_F(NodeActors, StoreRefusesStaleAndTerminalTransitions) {
   EXPECT_EQ(stale.snapshot.job.state, covenant::job_state::failed);
 }
 
+// The store enforces the state machine whoever asks: nothing leaves a
+// terminal state, a signed state (ARTIFACT_READY, HANDOFF_READY) is reached
+// only from SIGNING, and a job that may have been signed (SIGNING) only
+// ends (READY or FAILED): it never goes back to a state a session runs.
+TEST_F(NodeActors, TheStoreEnforcesTheStateMachine) {
+  auto created = ask(make_submit("rr-sm", "0xd1"));
+  ASSERT_EQ(created.code, reply_code::ok) << created.message;
+  auto id = created.result.request_id;
+  caf::scoped_actor self{system};
+  auto current = [&] {
+    store_result out;
+    self->request(node.store, 10s, caf::get_atom::value, id)
+      .receive([&](store_result& r) { out = std::move(r); },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+    return out;
+  };
+  auto transit = [&](covenant::job_state to) {
+    store_result out;
+    covenant::job_transition t;
+    t.state = to;
+    t.detail = "d";
+    t.transaction_hex = to == covenant::job_state::artifact_ready ? "00" : "";
+    self->request(node.store, 10s, transition_request{id, current().snapshot.revision, t})
+      .receive([&](store_result& r) { out = std::move(r); },
+               [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+    return out;
+  };
+  auto on_disk = [&] {
+    std::ifstream in(job_file(id));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  // The passive session accepted it: PENDING.
+  auto before = current();
+  ASSERT_EQ(before.snapshot.job.state, covenant::job_state::pending);
+  const auto file_before = on_disk();
+  for (auto signed_state : {covenant::job_state::artifact_ready, covenant::job_state::handoff_ready}) {
+    auto skipped = transit(signed_state);
+    EXPECT_EQ(skipped.code, store_code::forbidden);
+    EXPECT_EQ(skipped.detail, "job " + id + ": transition PENDING -> " +
+                                std::string{covenant::to_string(signed_state)} +
+                                " is not allowed (a signed state is reached only from SIGNING)");
+    EXPECT_EQ(skipped.snapshot.revision, before.snapshot.revision);
+    EXPECT_EQ(skipped.snapshot.job.state, covenant::job_state::pending);
+  }
+  auto resubmitted = transit(covenant::job_state::submitted);
+  EXPECT_EQ(resubmitted.code, store_code::forbidden);
+  EXPECT_EQ(resubmitted.detail, "job " + id + ": transition PENDING -> SUBMITTED is not allowed "
+                                "(SUBMITTED is only the state a job is created in)");
+  EXPECT_EQ(on_disk(), file_before);
+  EXPECT_EQ(current().snapshot.revision, before.snapshot.revision);
+
+  ASSERT_EQ(transit(covenant::job_state::signing).code, store_code::ok);
+  for (auto back : {covenant::job_state::pending, covenant::job_state::validating}) {
+    auto undone = transit(back);
+    EXPECT_EQ(undone.code, store_code::forbidden);
+    EXPECT_EQ(undone.detail, "job " + id + ": transition SIGNING -> " +
+                               std::string{covenant::to_string(back)} +
+                               " is not allowed (a job in SIGNING may have been signed: it only "
+                               "ends, READY or FAILED)");
+    EXPECT_EQ(undone.snapshot.job.state, covenant::job_state::signing);
+  }
+  EXPECT_EQ(current().snapshot.job.state, covenant::job_state::signing);
+  auto ready = transit(covenant::job_state::artifact_ready);
+  ASSERT_EQ(ready.code, store_code::ok) << ready.detail;
+  EXPECT_EQ(ready.snapshot.job.state, covenant::job_state::artifact_ready);
+  auto after = transit(covenant::job_state::failed);
+  EXPECT_EQ(after.code, store_code::terminal);
+  EXPECT_EQ(after.snapshot.job.state, covenant::job_state::artifact_ready);
+}
+
 TEST_F(NodeActors, ATransitionFromAnOldRevisionIsStale) {
   auto created = ask(make_submit("rr-s", "0xd1"));
   auto id = created.result.request_id;

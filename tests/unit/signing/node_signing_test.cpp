@@ -227,6 +227,37 @@ TEST_F(NodeSigning, ASessionThatTimesOutWhileSigningIsInterrupted) {
   caf::anon_send_exit(options.sessions.tbtc.signer->actor, caf::exit_reason::user_shutdown);
 }
 
+// The signer was asked and did not answer within signer_timeout (the
+// session's own bound, below the session timeout): it may have signed, so
+// the job ends FAILED "interrupted; may have been signed", not "the signer
+// did not answer", and it is never signed again.
+TEST_F(NodeSigning, ASignerTimeoutAfterTheSignerWasAskedMayHaveSigned) {
+  auto probe = std::make_shared<hang_probe>();
+  auto options = signing_options();
+  options.signer.backend = "none";
+  options.sessions.engine = actors::engine_kind::tbtc;
+  options.sessions.tbtc.signer = spawn_hanging_signer(system, probe);
+  options.sessions.tbtc.signer_timeout = 300ms;
+  start(options);
+  auto started = std::chrono::steady_clock::now();
+  auto reply = submit(self_v1.request, "self_v1", "ors_signer_timeout", 5000);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+  EXPECT_EQ(probe->requests, 1);
+  EXPECT_EQ(reply.result.status, "FAILED");
+  EXPECT_EQ(reply.result.reason, "PROVIDER_FAILED");
+  EXPECT_EQ(reply.result.detail, "interrupted; may have been signed");
+  auto job = stored(reply.result.request_id).snapshot.job;
+  EXPECT_EQ(job.state, covenant::job_state::failed);
+  EXPECT_EQ(job.detail, "interrupted; may have been signed");
+  ASSERT_EQ(audit_entries().size(), 1u);
+  auto again = submit(self_v1.request, "self_v1", "ors_signer_timeout", 200);
+  EXPECT_EQ(again.result, reply.result);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(probe->requests, 1);
+  stop();
+  caf::anon_send_exit(options.sessions.tbtc.signer->actor, caf::exit_reason::user_shutdown);
+}
+
 // A signer that refuses, or answers with a signature by another key: FAILED
 // from SIGNING with the cause (the audit line of the attempt stays).
 TEST_F(NodeSigning, ASignerFailureFailsTheJob) {
