@@ -79,6 +79,14 @@ certificate_issue_reply node_client::issue_certificate(const certificate_issuer_
   return reply;
 }
 
+std::size_t node_client::stray_messages() {
+  auto& mailbox = thread_self()->mailbox();
+  // Between calls nothing is in the skip cache, but count it anyway:
+  // size() counts only uncached messages (it fetches the new ones first).
+  mailbox.flush_cache();
+  return mailbox.size();
+}
+
 readiness node_client::ready(std::chrono::milliseconds timeout) {
   readiness result;
   auto& self = thread_self();

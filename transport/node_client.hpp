@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,13 @@ public:
 
   /// The node's published durable answers, or null.
   const messages::published_jobs* published() const { return published_.get(); }
+
+  /// Messages sitting in the calling thread's handle that no call waits for
+  /// (an answer that came after its call gave up, a request timeout that
+  /// fired after its answer). A blocking receive skips such messages but
+  /// keeps them, so every later call on this thread rescans each one: this
+  /// must stay bounded. For tests and diagnostics; calls on this thread only.
+  std::size_t stray_messages();
 
 private:
   caf::scoped_actor& thread_self();
