@@ -1,7 +1,10 @@
 // The bridge from non-actor threads (HTTP workers, embedders' threads) into
 // the node actor: blocking requests with a timeout. Each calling thread
 // reuses one scoped_actor (creating one per call costs up to 40 µs); they are
-// owned by the client, so destroy it before the actor system.
+// owned by the client, so destroy it before the actor system. The timeout
+// bounds the wait for the answer, not the request (CAF 0.17 never cancels a
+// request's timeout: it would stay behind in the handle), and a call that
+// gives up replaces its thread's handle, so the late answer cannot either.
 #pragma once
 
 #include "messages/node.hpp"
@@ -60,6 +63,10 @@ public:
 
 private:
   caf::scoped_actor& thread_self();
+  /// Destroys the calling thread's handle (the next call makes a new one):
+  /// after a call gave up, its answer may still come and would stay in the
+  /// handle. Messages to a destroyed handle are dropped.
+  void discard_thread_self();
 
   caf::actor_system& system_;
   const std::uint64_t id_; // distinguishes clients in the per-thread cache
