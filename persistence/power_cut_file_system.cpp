@@ -200,21 +200,41 @@ maybe_error power_cut_file_system::write_file_unsynced(const path& p, std::strin
   return std::nullopt;
 }
 
-maybe_error power_cut_file_system::sync_file_system(const path& any_path) {
+class power_cut_file_system::barrier final : public sync_barrier {
+public:
+  barrier(power_cut_file_system& fs, path p, std::size_t seen)
+    : fs_(fs), path_(std::move(p)), seen_(seen) {}
+  maybe_error sync() override { return fs_.barrier_sync(path_, seen_); }
+
+private:
+  power_cut_file_system& fs_;
+  path path_;
+  std::size_t seen_; // the errseq cursor sampled at open, advanced by sync
+};
+
+std::variant<std::unique_ptr<sync_barrier>, io_error>
+power_cut_file_system::open_sync_barrier(const path& any_path) {
+  std::lock_guard lock{mutex_};
+  if (auto err = gate(any_path, false))
+    return *err;
+  if (!current_.count(rel(any_path)))
+    return make_io_error(ENOENT, "open for syncfs", any_path.string());
+  return std::make_unique<barrier>(*this, any_path, writeback_errors_);
+}
+
+maybe_error power_cut_file_system::barrier_sync(const path& p, std::size_t& seen) {
   std::function<void(const path&)> hook;
   {
     std::lock_guard lock{mutex_};
     hook = fsync_dir_hook_;
   }
   if (hook)
-    hook(any_path);
+    hook(p);
   before_mutation();
   std::lock_guard lock{mutex_};
-  if (auto err = gate(any_path, true))
+  if (auto err = gate(p, true))
     return err;
   ++counters_.fs_syncs;
-  // The descriptor is opened here, so it samples the writeback error
-  // sequence now: an error recorded earlier is not reported by this sync.
   bool failed = fail_fsync_in_ && --*fail_fsync_in_ == 0;
   if (failed) {
     fail_fsync_in_.reset();
@@ -229,9 +249,17 @@ maybe_error power_cut_file_system::sync_file_system(const path& any_path) {
         n->pending.reset();
       }
     }
-    return make_io_error(fail_fsync_code_, "syncfs", any_path.string());
+    seen = writeback_errors_;
+    return make_io_error(fail_fsync_code_, "syncfs", p.string());
   }
   sync_everything_locked();
+  // errseq: an error recorded since this descriptor last looked is
+  // reported once; the sync itself still ran (what the failed writeback
+  // dropped stays lost).
+  if (seen != writeback_errors_) {
+    seen = writeback_errors_;
+    return make_io_error(writeback_error_code_, "syncfs", p.string());
+  }
   return std::nullopt;
 }
 

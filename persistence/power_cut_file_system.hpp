@@ -41,7 +41,7 @@ public:
     std::size_t writes = 0;      // write_file_synced + write_file_unsynced calls
     std::size_t file_fsyncs = 0; // = successful-or-not write_file_synced fsyncs
     std::size_t dir_fsyncs = 0;
-    std::size_t fs_syncs = 0; // sync_file_system calls
+    std::size_t fs_syncs = 0; // sync_barrier::sync calls
     std::size_t renames = 0; // rename + rename_noreplace
     std::size_t removes = 0;
     std::size_t mutations = 0; // every call that changes the tree or syncs
@@ -53,14 +53,17 @@ public:
 
   std::variant<std::string, io_error> read_file(const path& p) override;
   maybe_error write_file_synced(const path& p, std::string_view bytes) override;
-  /// The contents stay pending (lost by a power cut) until sync_file_system.
+  /// The contents stay pending (lost by a power cut) until a barrier syncs.
   maybe_error write_file_unsynced(const path& p, std::string_view bytes) override;
-  /// Makes every pending content and every directory's current entries
-  /// durable. A failure (fail_nth_fsync counts it) leaves all of that lost
-  /// or all of it durable, as the injection chose. Like the real call it
-  /// opens its descriptor now, so it never reports a writeback error
-  /// recorded before the call (fail_writeback_after_write).
-  maybe_error sync_file_system(const path& any_path) override;
+  /// A barrier whose sync() makes every pending content and every
+  /// directory's current entries durable. A failed sync (fail_nth_fsync
+  /// counts it) leaves all of that lost or all of it durable, as the
+  /// injection chose. As on Linux, sync() reports each writeback error
+  /// recorded after the barrier was opened (fail_writeback_after_write)
+  /// once, and none recorded before. The barrier must not outlive `*this`;
+  /// opening one is not a mutation (it changes nothing on disk).
+  std::variant<std::unique_ptr<sync_barrier>, io_error>
+  open_sync_barrier(const path& any_path) override;
   maybe_error rename(const path& from, const path& to) override;
   maybe_error rename_noreplace(const path& from, const path& to) override;
   maybe_error fsync_dir(const path& dir) override;
@@ -124,7 +127,7 @@ public:
   bool dead() const;
 
   /// Called (outside the internal lock) at the start of every fsync_dir and
-  /// sync_file_system, with its path; lets a test hold a round open.
+  /// sync_barrier::sync, with its path; lets a test hold a round open.
   /// Empty = none.
   void set_fsync_dir_hook(std::function<void(const path&)> hook);
 
@@ -133,6 +136,10 @@ public:
 private:
   struct node; // a simulated inode
   using node_ptr = std::shared_ptr<node>;
+  class barrier; // open_sync_barrier's
+
+  // sync() of a barrier whose errseq cursor is `seen`.
+  maybe_error barrier_sync(const path& p, std::size_t& seen);
 
   std::optional<io_error> gate(const path& p, bool mutating); // dead / counting
   void before_mutation();
