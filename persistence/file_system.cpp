@@ -104,13 +104,36 @@ maybe_error posix_file_system::write_file_unsynced(const path& p, std::string_vi
   return write_whole_file(p, bytes, false);
 }
 
-maybe_error posix_file_system::sync_file_system(const path& any_path) {
-  fd_closer f{::open(any_path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0)
+namespace {
+
+// Holds the descriptor from open_sync_barrier on, so syncfs reports every
+// writeback error recorded since then (the descriptor's errseq cursor).
+class posix_sync_barrier final : public sync_barrier {
+public:
+  posix_sync_barrier(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~posix_sync_barrier() override { ::close(fd_); } // read-only: nothing to report
+  posix_sync_barrier(const posix_sync_barrier&) = delete;
+  posix_sync_barrier& operator=(const posix_sync_barrier&) = delete;
+
+  maybe_error sync() override {
+    if (::syncfs(fd_) != 0)
+      return make_io_error(errno, "syncfs", path_);
+    return std::nullopt;
+  }
+
+private:
+  int fd_;
+  std::string path_;
+};
+
+} // namespace
+
+std::variant<std::unique_ptr<sync_barrier>, io_error>
+posix_file_system::open_sync_barrier(const path& any_path) {
+  int fd = ::open(any_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
     return make_io_error(errno, "open for syncfs", any_path.string());
-  if (::syncfs(f.fd) != 0)
-    return make_io_error(errno, "syncfs", any_path.string());
-  return close_checked(f.fd, any_path);
+  return std::make_unique<posix_sync_barrier>(fd, any_path.string());
 }
 
 maybe_error posix_file_system::rename(const path& from, const path& to) {

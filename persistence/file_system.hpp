@@ -12,6 +12,7 @@
 #include "persistence/store_lock.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -25,6 +26,18 @@ struct dir_entry {
   kind type = kind::other;
 
   friend bool operator==(const dir_entry&, const dir_entry&) = default;
+};
+
+/// A descriptor on one file system that makes it durable (see
+/// file_system::open_sync_barrier for why it is opened before the writes).
+class sync_barrier {
+public:
+  virtual ~sync_barrier() = default;
+  /// syncfs(2): every file content and directory entry of the file system
+  /// written before this call is durable when it returns without error. An
+  /// error means a writeback since the barrier was opened (or since its
+  /// last sync) failed: what was written since is unknown.
+  virtual maybe_error sync() = 0;
 };
 
 class file_system {
@@ -43,14 +56,20 @@ public:
   virtual maybe_error write_file_synced(const path& p, std::string_view bytes) = 0;
 
   /// Creates or truncates `p` (mode 0600) and writes all of `bytes`, with
-  /// no fsync: the bytes are durable only after a later
-  /// sync_file_system. Used by group commit, which makes a whole round
-  /// durable with one barrier instead of one fsync per file.
+  /// no fsync: the bytes are durable only after a later sync_barrier::sync
+  /// of a barrier opened before this call. Used by group commit, which
+  /// makes a whole round durable with one barrier instead of one fsync per
+  /// file.
   virtual maybe_error write_file_unsynced(const path& p, std::string_view bytes) = 0;
-  /// syncfs(2) of the file system holding `any_path`: every file content
-  /// and directory entry written before the call is durable when it returns
-  /// without error (Linux reports writeback errors through syncfs since 5.8).
-  virtual maybe_error sync_file_system(const path& any_path) = 0;
+
+  /// Opens a syncfs(2) barrier on the file system holding `any_path`. Open
+  /// it BEFORE the writes it must cover: Linux (5.8+) reports a writeback
+  /// error to syncfs only through descriptors opened before the error was
+  /// recorded (errseq), so a descriptor opened at sync time misses the
+  /// failed background writeback of the very files it should make durable,
+  /// and syncfs answers success. Errors: ENOENT, EACCES, EMFILE, ...
+  virtual std::variant<std::unique_ptr<sync_barrier>, io_error>
+  open_sync_barrier(const path& any_path) = 0;
   /// rename(2): atomically replaces `to` if it exists.
   virtual maybe_error rename(const path& from, const path& to) = 0;
 
@@ -87,7 +106,8 @@ public:
   std::variant<std::string, io_error> read_file(const path& p) override;
   maybe_error write_file_synced(const path& p, std::string_view bytes) override;
   maybe_error write_file_unsynced(const path& p, std::string_view bytes) override;
-  maybe_error sync_file_system(const path& any_path) override;
+  std::variant<std::unique_ptr<sync_barrier>, io_error>
+  open_sync_barrier(const path& any_path) override;
   maybe_error rename(const path& from, const path& to) override;
   maybe_error rename_noreplace(const path& from, const path& to) override;
   maybe_error fsync_dir(const path& dir) override;

@@ -165,9 +165,21 @@ std::vector<write_outcome> run_batched_round(file_system& fs, const store_layout
     if (!latched)
       latched = e;
   };
+  // The round's barrier is opened before its first write, so its sync
+  // reports a background writeback of this round's files that failed
+  // before the sync (a descriptor opened at sync time would not: see
+  // file_system::open_sync_barrier).
+  std::unique_ptr<sync_barrier> barrier;
+  {
+    auto opened = fs.open_sync_barrier(layout.jobs_dir());
+    if (auto* err = std::get_if<io_error>(&opened))
+      latch(*err);
+    else
+      barrier = std::move(std::get<std::unique_ptr<sync_barrier>>(opened));
+  }
   auto sync = [&] {
     if (!latched)
-      if (auto err = fs.sync_file_system(layout.jobs_dir()))
+      if (auto err = barrier->sync())
         latch(*err);
   };
   auto fsync_dir = [&](const std::filesystem::path& dir) {

@@ -71,9 +71,11 @@ std::vector<write_outcome> run_write_round(file_system& fs, const store_layout& 
 /// one file-system sync and at most four directory fsyncs whatever the
 /// number of ops (one fsync per file made a round of N creates cost 2N+2
 /// fsyncs):
-///   1. every job file, route marker and tombstone is written under its
-///      temporary name, unsynced; one sync_file_system makes all of those
-///      contents (and the temporary names) durable;
+///   1. a sync barrier is opened on the store's file system (before any
+///      write, so it reports their writeback errors); every job file, route
+///      marker and tombstone is written under its temporary name, unsynced;
+///      one sync of the barrier makes all of those contents (and the
+///      temporary names) durable;
 ///   2. job files and tombstones are renamed into place (creates with
 ///      RENAME_NOREPLACE: EEXIST rejects that op alone); fsync of the jobs
 ///      dir (and of tombstones/ when a prune is in the round);

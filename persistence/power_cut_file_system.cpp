@@ -133,13 +133,34 @@ maybe_error power_cut_file_system::write_file_synced(const path& p, std::string_
   ++counters_.file_fsyncs;
   if (fail_fsync_in_ && --*fail_fsync_in_ == 0) {
     fail_fsync_in_.reset();
-    // After a failed fsync the contents are unknown; model the worst case.
-    n->content.clear();
+    // After a failed fsync the contents are unknown: none or all of them.
+    if (fail_fsync_outcome_ == failed_sync_outcome::persisted)
+      n->content.assign(bytes);
+    else
+      n->content.clear();
+    n->pending.reset();
     return make_io_error(fail_fsync_code_, "fsync", p.string());
   }
   n->content.assign(bytes);
   n->pending.reset();
+  after_write_locked();
   return std::nullopt;
+}
+
+void power_cut_file_system::after_write_locked() {
+  if (!fail_writeback_in_ || --*fail_writeback_in_ != 0)
+    return;
+  fail_writeback_in_.reset();
+  // The kernel marks the pages clean after the failed writeback: what was
+  // pending never reaches the disk, not even with a later sync.
+  for (auto& [r, n] : current_) {
+    if (!n->pending)
+      continue;
+    n->content.clear();
+    n->pending.reset();
+  }
+  ++writeback_errors_;
+  writeback_error_code_ = fail_writeback_code_;
 }
 
 std::variant<power_cut_file_system::node_ptr, io_error>
@@ -175,34 +196,80 @@ maybe_error power_cut_file_system::write_file_unsynced(const path& p, std::strin
   if (!write_plain(p, bytes))
     return make_io_error(EIO, "write", p.string());
   n->pending = std::string{bytes};
+  after_write_locked();
   return std::nullopt;
 }
 
-maybe_error power_cut_file_system::sync_file_system(const path& any_path) {
+class power_cut_file_system::barrier final : public sync_barrier {
+public:
+  barrier(power_cut_file_system& fs, path p, std::size_t seen)
+    : fs_(fs), path_(std::move(p)), seen_(seen) {}
+  maybe_error sync() override { return fs_.barrier_sync(path_, seen_); }
+
+private:
+  power_cut_file_system& fs_;
+  path path_;
+  std::size_t seen_; // the errseq cursor sampled at open, advanced by sync
+};
+
+std::variant<std::unique_ptr<sync_barrier>, io_error>
+power_cut_file_system::open_sync_barrier(const path& any_path) {
+  std::lock_guard lock{mutex_};
+  if (auto err = gate(any_path, false))
+    return *err;
+  if (!current_.count(rel(any_path)))
+    return make_io_error(ENOENT, "open for syncfs", any_path.string());
+  return std::make_unique<barrier>(*this, any_path, writeback_errors_);
+}
+
+maybe_error power_cut_file_system::barrier_sync(const path& p, std::size_t& seen) {
   std::function<void(const path&)> hook;
   {
     std::lock_guard lock{mutex_};
     hook = fsync_dir_hook_;
   }
   if (hook)
-    hook(any_path);
+    hook(p);
   before_mutation();
   std::lock_guard lock{mutex_};
-  if (auto err = gate(any_path, true))
+  if (auto err = gate(p, true))
     return err;
   ++counters_.fs_syncs;
   bool failed = fail_fsync_in_ && --*fail_fsync_in_ == 0;
-  if (failed)
+  if (failed) {
     fail_fsync_in_.reset();
+    if (fail_fsync_outcome_ == failed_sync_outcome::persisted) {
+      sync_everything_locked();
+    } else {
+      // Nothing written since the last sync is known.
+      for (auto& [r, n] : current_) {
+        if (!n->pending)
+          continue;
+        n->content.clear();
+        n->pending.reset();
+      }
+    }
+    seen = writeback_errors_;
+    return make_io_error(fail_fsync_code_, "syncfs", p.string());
+  }
+  sync_everything_locked();
+  // errseq: an error recorded since this descriptor last looked is
+  // reported once; the sync itself still ran (what the failed writeback
+  // dropped stays lost).
+  if (seen != writeback_errors_) {
+    seen = writeback_errors_;
+    return make_io_error(writeback_error_code_, "syncfs", p.string());
+  }
+  return std::nullopt;
+}
+
+void power_cut_file_system::sync_everything_locked() {
   for (auto& [r, n] : current_) {
     if (!n->pending)
       continue;
-    // After a failed sync the pending contents are unknown: worst case.
-    n->content = failed ? std::string{} : std::move(*n->pending);
+    n->content = std::move(*n->pending);
     n->pending.reset();
   }
-  if (failed)
-    return make_io_error(fail_fsync_code_, "syncfs", any_path.string());
   // Every directory's durable entries become its current entries.
   for (auto& [r, n] : current_) {
     if (!n->is_dir)
@@ -219,7 +286,6 @@ maybe_error power_cut_file_system::sync_file_system(const path& any_path) {
     }
     n->durable = std::move(entries);
   }
-  return std::nullopt;
 }
 
 maybe_error power_cut_file_system::rename(const path& from, const path& to) {
@@ -277,14 +343,18 @@ maybe_error power_cut_file_system::fsync_dir(const path& dir) {
   if (auto err = gate(dir, true))
     return err;
   ++counters_.dir_fsyncs;
-  if (fail_fsync_in_ && --*fail_fsync_in_ == 0) {
-    fail_fsync_in_.reset();
-    return make_io_error(fail_fsync_code_, "fsync directory", dir.string());
-  }
   std::string r = rel(dir);
   auto it = current_.find(r);
   if (it == current_.end() || !it->second->is_dir)
     return make_io_error(ENOENT, "open directory", dir.string());
+  std::optional<io_error> injected;
+  if (fail_fsync_in_ && --*fail_fsync_in_ == 0) {
+    fail_fsync_in_.reset();
+    injected = make_io_error(fail_fsync_code_, "fsync directory", dir.string());
+    // A failed directory fsync may still have written the entries.
+    if (fail_fsync_outcome_ == failed_sync_outcome::lost)
+      return injected;
+  }
   std::map<std::string, node_ptr> entries;
   std::string prefix = child_prefix(r);
   for (auto c = current_.lower_bound(prefix); c != current_.end() && c->first.starts_with(prefix); ++c) {
@@ -295,7 +365,7 @@ maybe_error power_cut_file_system::fsync_dir(const path& dir) {
       entries[rest] = c->second;
   }
   it->second->durable = std::move(entries);
-  return std::nullopt;
+  return injected;
 }
 
 std::variant<std::vector<dir_entry>, io_error> power_cut_file_system::list_dir(const path& dir) {
@@ -409,6 +479,7 @@ void power_cut_file_system::power_cut() {
   die_in_.reset();
   fail_fsync_in_.reset();
   fail_write_in_.reset();
+  fail_writeback_in_.reset();
 }
 
 void power_cut_file_system::set_before_mutation_hook(std::function<void(std::size_t)> hook) {
@@ -416,10 +487,22 @@ void power_cut_file_system::set_before_mutation_hook(std::function<void(std::siz
   before_mutation_hook_ = std::move(hook);
 }
 
-void power_cut_file_system::fail_nth_fsync(std::size_t nth, int code) {
+void power_cut_file_system::fail_nth_fsync(std::size_t nth, int code, failed_sync_outcome outcome) {
   std::lock_guard lock{mutex_};
   fail_fsync_in_ = nth;
   fail_fsync_code_ = code;
+  fail_fsync_outcome_ = outcome;
+}
+
+void power_cut_file_system::fail_writeback_after_write(std::size_t nth, int code) {
+  std::lock_guard lock{mutex_};
+  fail_writeback_in_ = nth;
+  fail_writeback_code_ = code;
+}
+
+std::size_t power_cut_file_system::writeback_errors() const {
+  std::lock_guard lock{mutex_};
+  return writeback_errors_;
 }
 
 void power_cut_file_system::fail_nth_write(std::size_t nth, int code) {

@@ -5,18 +5,21 @@
 //
 // Wraps a real directory tree (`root`) and performs every operation on it,
 // while tracking what would survive a power cut:
-//   * file contents are durable once write_file_synced succeeds (a write
-//     whose fsync failed has unknown contents: it reverts to empty);
+//   * file contents are durable once write_file_synced succeeds;
 //   * a directory entry (new file name, rename, removal, new sub-directory)
 //     is durable only after fsync_dir of its directory;
 //   * everything that exists when the wrapper is constructed is durable.
 // power_cut() rewrites the real tree to its durable state. No real fsync is
 // issued (the simulation is the durability model), so tests run fast.
 //
-// Fault injection: fail the Nth fsync (file or directory) with an errno; fail
-// the Nth write with an errno; "die" after N mutating operations (every later
-// operation fails with EIO, as a machine that lost power would not complete
-// it), to cut power in the middle of a round.
+// Fault injection: fail the Nth fsync (file or directory, or a file-system
+// sync) with an errno, and choose what that failed sync left on disk: a
+// failure says nothing about it, so tests try both outcomes (failed_sync_outcome);
+// fail the Nth write with an errno; a background writeback error after the
+// Nth write (pending contents lost, the error recorded as Linux records it);
+// "die" after N mutating operations (every later operation fails with EIO,
+// as a machine that lost power would not complete it), to cut power in the
+// middle of a round.
 #pragma once
 
 #include "persistence/file_system.hpp"
@@ -38,7 +41,7 @@ public:
     std::size_t writes = 0;      // write_file_synced + write_file_unsynced calls
     std::size_t file_fsyncs = 0; // = successful-or-not write_file_synced fsyncs
     std::size_t dir_fsyncs = 0;
-    std::size_t fs_syncs = 0; // sync_file_system calls
+    std::size_t fs_syncs = 0; // sync_barrier::sync calls
     std::size_t renames = 0; // rename + rename_noreplace
     std::size_t removes = 0;
     std::size_t mutations = 0; // every call that changes the tree or syncs
@@ -50,12 +53,17 @@ public:
 
   std::variant<std::string, io_error> read_file(const path& p) override;
   maybe_error write_file_synced(const path& p, std::string_view bytes) override;
-  /// The contents stay pending (lost by a power cut) until sync_file_system.
+  /// The contents stay pending (lost by a power cut) until a barrier syncs.
   maybe_error write_file_unsynced(const path& p, std::string_view bytes) override;
-  /// Makes every pending content and every directory's current entries
-  /// durable. A failure (fail_nth_fsync counts it) loses every pending
-  /// content: after a failed sync nothing written since the last one is known.
-  maybe_error sync_file_system(const path& any_path) override;
+  /// A barrier whose sync() makes every pending content and every
+  /// directory's current entries durable. A failed sync (fail_nth_fsync
+  /// counts it) leaves all of that lost or all of it durable, as the
+  /// injection chose. As on Linux, sync() reports each writeback error
+  /// recorded after the barrier was opened (fail_writeback_after_write)
+  /// once, and none recorded before. The barrier must not outlive `*this`;
+  /// opening one is not a mutation (it changes nothing on disk).
+  std::variant<std::unique_ptr<sync_barrier>, io_error>
+  open_sync_barrier(const path& any_path) override;
   maybe_error rename(const path& from, const path& to) override;
   maybe_error rename_noreplace(const path& from, const path& to) override;
   maybe_error fsync_dir(const path& dir) override;
@@ -84,9 +92,30 @@ public:
   /// every injected fault, and continues from there (all now durable).
   void power_cut();
 
+  /// What a failed sync left on disk. The error says nothing about it: the
+  /// kernel may have written the data or the entry before it failed.
+  enum class failed_sync_outcome {
+    lost,      // nothing the sync covered became durable (new contents: empty)
+    persisted, // all it covered became durable, and the call still failed
+  };
+
   /// The `nth` fsync from now (1 = the next one; file fsyncs, directory
-  /// fsyncs and file-system syncs all count) fails with `code` (EIO, ENOSPC, ...).
-  void fail_nth_fsync(std::size_t nth, int code);
+  /// fsyncs and file-system syncs all count) fails with `code` (EIO, ENOSPC,
+  /// ...), leaving what it covered `outcome`.
+  void fail_nth_fsync(std::size_t nth, int code,
+                      failed_sync_outcome outcome = failed_sync_outcome::lost);
+
+  /// Right after the `nth` write from now (write_file_synced or
+  /// write_file_unsynced; 1 = the next one) succeeds, a background
+  /// writeback fails with `code`: every content written and not yet synced
+  /// is lost (empty after a power cut; a later sync does not bring it
+  /// back) and the error is recorded on the file system. As on Linux (5.8+,
+  /// errseq), a sync reports that error only through a descriptor opened
+  /// before it was recorded.
+  void fail_writeback_after_write(std::size_t nth, int code);
+
+  /// Writeback errors recorded so far (fail_writeback_after_write).
+  std::size_t writeback_errors() const;
 
   /// The `nth` write_file_synced from now fails with `code` before any byte
   /// is written (ENOSPC, EDQUOT, EIO, ...).
@@ -98,7 +127,7 @@ public:
   bool dead() const;
 
   /// Called (outside the internal lock) at the start of every fsync_dir and
-  /// sync_file_system, with its path; lets a test hold a round open.
+  /// sync_barrier::sync, with its path; lets a test hold a round open.
   /// Empty = none.
   void set_fsync_dir_hook(std::function<void(const path&)> hook);
 
@@ -107,9 +136,17 @@ public:
 private:
   struct node; // a simulated inode
   using node_ptr = std::shared_ptr<node>;
+  class barrier; // open_sync_barrier's
+
+  // sync() of a barrier whose errseq cursor is `seen`.
+  maybe_error barrier_sync(const path& p, std::size_t& seen);
 
   std::optional<io_error> gate(const path& p, bool mutating); // dead / counting
   void before_mutation();
+  // Counts a successful write toward fail_writeback_after_write. Lock held.
+  void after_write_locked();
+  // Makes every pending content and every directory's entries durable.
+  void sync_everything_locked();
   maybe_error rename_locked(const path& from, const path& to);
   // The node a write to `p` goes to (created if missing). Lock held.
   std::variant<node_ptr, io_error> node_for_write_locked(const path& p);
@@ -126,6 +163,13 @@ private:
   std::function<void(std::size_t)> before_mutation_hook_;
   std::optional<std::size_t> fail_fsync_in_;
   int fail_fsync_code_ = 0;
+  failed_sync_outcome fail_fsync_outcome_ = failed_sync_outcome::lost;
+  std::optional<std::size_t> fail_writeback_in_;
+  int fail_writeback_code_ = 0;
+  // The file system's writeback error sequence (Linux sb->s_wb_err): how
+  // many errors were recorded, and the last one's errno.
+  std::size_t writeback_errors_ = 0;
+  int writeback_error_code_ = 0;
   std::optional<std::size_t> fail_write_in_;
   int fail_write_code_ = 0;
   std::optional<std::size_t> die_in_;

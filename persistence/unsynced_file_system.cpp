@@ -17,7 +17,19 @@ maybe_error unsynced_file_system::write_file_unsynced(const path& p, std::string
   return inner_->write_file_unsynced(p, bytes);
 }
 
-maybe_error unsynced_file_system::sync_file_system(const path&) { return std::nullopt; }
+namespace {
+
+class no_op_barrier final : public sync_barrier {
+public:
+  maybe_error sync() override { return std::nullopt; }
+};
+
+} // namespace
+
+std::variant<std::unique_ptr<sync_barrier>, io_error>
+unsynced_file_system::open_sync_barrier(const path&) {
+  return std::make_unique<no_op_barrier>();
+}
 
 maybe_error unsynced_file_system::rename(const path& from, const path& to) {
   return inner_->rename(from, to);

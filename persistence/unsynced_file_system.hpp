@@ -27,8 +27,9 @@ public:
   /// inner.write_file_unsynced: the same create/truncate and write, no fsync.
   maybe_error write_file_synced(const path& p, std::string_view bytes) override;
   maybe_error write_file_unsynced(const path& p, std::string_view bytes) override;
-  /// No-op: succeeds without reaching the disk.
-  maybe_error sync_file_system(const path& any_path) override;
+  /// A barrier whose sync() is a no-op: succeeds without reaching the disk.
+  std::variant<std::unique_ptr<sync_barrier>, io_error>
+  open_sync_barrier(const path& any_path) override;
   maybe_error rename(const path& from, const path& to) override;
   maybe_error rename_noreplace(const path& from, const path& to) override;
   /// No-op: succeeds without reaching the disk.

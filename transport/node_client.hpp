@@ -1,7 +1,10 @@
 // The bridge from non-actor threads (HTTP workers, embedders' threads) into
 // the node actor: blocking requests with a timeout. Each calling thread
 // reuses one scoped_actor (creating one per call costs up to 40 µs); they are
-// owned by the client, so destroy it before the actor system.
+// owned by the client, so destroy it before the actor system. The timeout
+// bounds the wait for the answer, not the request (CAF 0.17 never cancels a
+// request's timeout: it would stay behind in the handle), and a call that
+// gives up replaces its thread's handle, so the late answer cannot either.
 #pragma once
 
 #include "messages/node.hpp"
@@ -11,6 +14,7 @@
 #include <caf/fwd.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -50,8 +54,19 @@ public:
   /// The node's published durable answers, or null.
   const messages::published_jobs* published() const { return published_.get(); }
 
+  /// Messages sitting in the calling thread's handle that no call waits for
+  /// (an answer that came after its call gave up, a request timeout that
+  /// fired after its answer). A blocking receive skips such messages but
+  /// keeps them, so every later call on this thread rescans each one: this
+  /// must stay bounded. For tests and diagnostics; calls on this thread only.
+  std::size_t stray_messages();
+
 private:
   caf::scoped_actor& thread_self();
+  /// Destroys the calling thread's handle (the next call makes a new one):
+  /// after a call gave up, its answer may still come and would stay in the
+  /// handle. Messages to a destroyed handle are dropped.
+  void discard_thread_self();
 
   caf::actor_system& system_;
   const std::uint64_t id_; // distinguishes clients in the per-thread cache

@@ -254,3 +254,45 @@ TEST_F(WriterTest, EveryAcknowledgedCreateSurvivesAnImmediatePowerCut) {
   }
   EXPECT_TRUE(failures.empty()) << failures.front();
 }
+
+// The group round's barrier: a background writeback of the round's
+// unsynced files fails before the round syncs. Linux reports that error to
+// syncfs only through a descriptor opened before it happened, so the
+// round must hold one from before its first write; a descriptor opened at
+// sync time reports success and the round would acknowledge lost contents.
+TEST_F(WriterTest, AWritebackErrorBeforeTheGroupSyncRejectsTheRound) {
+  for (std::size_t nth : {1u, 2u, 4u}) { // after a job file, a marker, the last file
+    temp_dir run_dir;
+    auto l = store_layout::for_data_dir(run_dir.path());
+    power_cut_file_system fs{run_dir.path()};
+    ASSERT_FALSE(ensure_store_dirs(fs, l));
+    std::vector<write_op> ops;
+    for (int i = 0; i < 2; ++i)
+      ops.push_back({write_op::kind::create, job_n(20 + i), {}});
+    fs.fail_writeback_after_write(nth, EIO);
+    std::optional<io_error> latched;
+    auto out = run_batched_round(fs, l, ops, latched);
+    ASSERT_EQ(fs.writeback_errors(), 1u) << nth;
+    ASSERT_TRUE(latched) << nth << ": the writeback error went unreported";
+    EXPECT_EQ(latched->code, EIO);
+    for (const auto& o : out) {
+      EXPECT_FALSE(o.ok) << nth;
+      EXPECT_EQ(o.error.code, EIO) << nth;
+    }
+  }
+}
+
+// The real barrier: opens before the writes, syncs them, refuses a missing
+// path with the errno.
+TEST_F(WriterTest, PosixBarrierSyncsAndRefusesAMissingPath) {
+  posix_file_system fs;
+  auto opened = fs.open_sync_barrier(layout.jobs_dir());
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<sync_barrier>>(opened));
+  auto& barrier = std::get<std::unique_ptr<sync_barrier>>(opened);
+  ASSERT_FALSE(fs.write_file_unsynced(layout.jobs_dir() / "f", "data"));
+  EXPECT_FALSE(barrier->sync());
+  EXPECT_FALSE(barrier->sync());
+  auto missing = fs.open_sync_barrier(dir.path() / "missing");
+  ASSERT_TRUE(std::holds_alternative<io_error>(missing));
+  EXPECT_EQ(std::get<io_error>(missing).code, ENOENT);
+}

@@ -63,6 +63,97 @@ TEST(PowerCutFileSystem, FailedFsyncLeavesUnknownContents) {
   EXPECT_EQ(read_raw(dir.path() / "f"), "");
 }
 
+// A failed sync says nothing about what reached the disk: the model offers
+// both outcomes, and the store must keep its promises under either.
+TEST(PowerCutFileSystem, AFailedFileFsyncLeavesTheContentsLostOrPersisted) {
+  using outcome = power_cut_file_system::failed_sync_outcome;
+  for (auto o : {outcome::lost, outcome::persisted}) {
+    temp_dir dir;
+    power_cut_file_system fs{dir.path()};
+    fs.fail_nth_fsync(1, EIO, o);
+    auto err = fs.write_file_synced(dir.path() / "f", "data");
+    ASSERT_TRUE(err);
+    EXPECT_EQ(err->code, EIO);
+    ASSERT_FALSE(fs.fsync_dir(dir.path()));
+    fs.power_cut();
+    EXPECT_EQ(read_raw(dir.path() / "f"), o == outcome::lost ? "" : "data");
+  }
+}
+
+TEST(PowerCutFileSystem, AFailedDirectoryFsyncLeavesTheEntryLostOrPersisted) {
+  using outcome = power_cut_file_system::failed_sync_outcome;
+  for (auto o : {outcome::lost, outcome::persisted}) {
+    temp_dir dir;
+    write_raw(dir.path() / "gone", "g"); // durable from the start
+    power_cut_file_system fs{dir.path()};
+    ASSERT_FALSE(fs.write_file_synced(dir.path() / "new", "n"));
+    ASSERT_FALSE(fs.remove(dir.path() / "gone"));
+    fs.fail_nth_fsync(1, ENOSPC, o);
+    auto err = fs.fsync_dir(dir.path());
+    ASSERT_TRUE(err);
+    EXPECT_EQ(err->code, ENOSPC);
+    fs.power_cut();
+    bool persisted = o == outcome::persisted;
+    EXPECT_EQ(std::filesystem::exists(dir.path() / "new"), persisted);
+    EXPECT_EQ(std::filesystem::exists(dir.path() / "gone"), !persisted);
+  }
+}
+
+TEST(PowerCutFileSystem, AFailedFileSystemSyncLeavesEverythingLostOrPersisted) {
+  using outcome = power_cut_file_system::failed_sync_outcome;
+  for (auto o : {outcome::lost, outcome::persisted}) {
+    temp_dir dir;
+    power_cut_file_system fs{dir.path()};
+    ASSERT_FALSE(fs.make_dir(dir.path() / "sub"));
+    ASSERT_FALSE(fs.fsync_dir(dir.path()));
+    ASSERT_FALSE(fs.write_file_unsynced(dir.path() / "sub" / "f", "data"));
+    auto barrier = std::get<std::unique_ptr<sync_barrier>>(fs.open_sync_barrier(dir.path()));
+    fs.fail_nth_fsync(1, EIO, o);
+    auto err = barrier->sync();
+    ASSERT_TRUE(err);
+    EXPECT_EQ(err->code, EIO);
+    fs.power_cut();
+    if (o == outcome::persisted)
+      EXPECT_EQ(read_raw(dir.path() / "sub" / "f"), "data");
+    else
+      EXPECT_FALSE(std::filesystem::exists(dir.path() / "sub" / "f"));
+  }
+}
+
+// A background writeback failure: what was pending is gone for good (a
+// later successful sync does not bring it back), and as on Linux only a
+// barrier opened before the error reports it, once.
+TEST(PowerCutFileSystem, AWritebackErrorIsReportedOnlyToBarriersOpenedBeforeIt) {
+  temp_dir dir;
+  power_cut_file_system fs{dir.path()};
+  auto early = std::get<std::unique_ptr<sync_barrier>>(fs.open_sync_barrier(dir.path()));
+  fs.fail_writeback_after_write(2, EIO);
+  ASSERT_FALSE(fs.write_file_unsynced(dir.path() / "a", "1"));
+  EXPECT_EQ(fs.writeback_errors(), 0u);
+  ASSERT_FALSE(fs.write_file_unsynced(dir.path() / "b", "2"));
+  EXPECT_EQ(fs.writeback_errors(), 1u);
+  ASSERT_FALSE(fs.write_file_unsynced(dir.path() / "c", "3")); // after the error
+  EXPECT_EQ(read_raw(dir.path() / "a"), "1"); // the page cache still has it
+  auto late = std::get<std::unique_ptr<sync_barrier>>(fs.open_sync_barrier(dir.path()));
+  EXPECT_FALSE(late->sync()); // opened after the error: success, and "a" is lost
+  auto err = early->sync();
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->code, EIO);
+  EXPECT_FALSE(early->sync()); // reported once
+  fs.power_cut();
+  EXPECT_EQ(read_raw(dir.path() / "a"), "");
+  EXPECT_EQ(read_raw(dir.path() / "b"), "");
+  EXPECT_EQ(read_raw(dir.path() / "c"), "3");
+}
+
+TEST(PowerCutFileSystem, ABarrierOnAMissingPathIsRefused) {
+  temp_dir dir;
+  power_cut_file_system fs{dir.path()};
+  auto opened = fs.open_sync_barrier(dir.path() / "missing");
+  ASSERT_TRUE(std::holds_alternative<io_error>(opened));
+  EXPECT_EQ(std::get<io_error>(opened).code, ENOENT);
+}
+
 TEST(PowerCutFileSystem, DiesAfterNMutations) {
   temp_dir dir;
   power_cut_file_system fs{dir.path()};
