@@ -2,7 +2,7 @@
 // stall: the real POSIX calls underneath, plus a plan the test controls
 // from its own thread.
 //
-// Barriers are the calls that make a write round durable: sync_file_system
+// Barriers are the calls that make a write round durable: sync_barrier::sync
 // and fsync_dir (a group round of creates runs syncfs, fsync of the jobs
 // dir, fsync of routes/, in that order). A failed barrier leaves on disk
 // whatever the calls before it did (e.g. a job file renamed into place
@@ -83,6 +83,23 @@ private:
 };
 
 class faulty_file_system final : public persistence::file_system {
+  class planned_barrier final : public persistence::sync_barrier {
+  public:
+    planned_barrier(std::unique_ptr<persistence::sync_barrier> inner,
+                    std::shared_ptr<barrier_plan> plan, std::string where)
+      : inner_(std::move(inner)), plan_(std::move(plan)), where_(std::move(where)) {}
+    persistence::maybe_error sync() override {
+      if (int code = 0; plan_->before_barrier(code))
+        return persistence::make_io_error(code, "syncfs", where_);
+      return inner_->sync();
+    }
+
+  private:
+    std::unique_ptr<persistence::sync_barrier> inner_;
+    std::shared_ptr<barrier_plan> plan_;
+    std::string where_;
+  };
+
 public:
   explicit faulty_file_system(std::shared_ptr<barrier_plan> plan) : plan_(std::move(plan)) {}
 
@@ -95,10 +112,15 @@ public:
   persistence::maybe_error write_file_unsynced(const path& p, std::string_view bytes) override {
     return inner_.write_file_unsynced(p, bytes);
   }
-  persistence::maybe_error sync_file_system(const path& any_path) override {
-    if (int code = 0; plan_->before_barrier(code))
-      return persistence::make_io_error(code, "syncfs", any_path.string());
-    return inner_.sync_file_system(any_path);
+  // The group-commit barrier: the plan stalls or fails its sync.
+  std::variant<std::unique_ptr<persistence::sync_barrier>, persistence::io_error>
+  open_sync_barrier(const path& any_path) override {
+    auto opened = inner_.open_sync_barrier(any_path);
+    if (auto* err = std::get_if<persistence::io_error>(&opened))
+      return *err;
+    return std::unique_ptr<persistence::sync_barrier>{new planned_barrier(
+      std::move(std::get<std::unique_ptr<persistence::sync_barrier>>(opened)), plan_,
+      any_path.string())};
   }
   persistence::maybe_error rename(const path& from, const path& to) override {
     return inner_.rename(from, to);
