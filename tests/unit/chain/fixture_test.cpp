@@ -84,11 +84,13 @@ TEST(ChainFixture, SourcesAnswerAndInjectFaultsLabelledSimulated) {
 
   // A hang ends when the mode changes (here: from another thread).
   faults->set(fault_mode::hang);
+  // The clock starts before the flipping thread's sleep does (else the
+  // hang can measure a little under 100 ms, as a CI run once did).
+  start = std::chrono::steady_clock::now();
   std::thread flip([&] {
     std::this_thread::sleep_for(100ms);
     faults->set(fault_mode::none);
   });
-  start = std::chrono::steady_clock::now();
   auto hung = bridge->wallet(key);
   flip.join();
   EXPECT_EQ(hung.cause, "fixture Bridge hung (simulated fault)");
