@@ -107,6 +107,17 @@ void answer(remote_signer_state& st, const std::string& request_id, const signat
   st.pending.erase(it);
 }
 
+// The remote was asked and its answer is not known: not a refusal (it may
+// have signed), so the caller gets an error, as if it had timed out itself.
+void answer_unknown(remote_signer_state& st, const std::string& request_id, caf::error err) {
+  auto it = st.pending.find(request_id);
+  if (it == st.pending.end())
+    return;
+  for (auto& promise : it->second.promises)
+    promise.deliver(err);
+  st.pending.erase(it);
+}
+
 void send(self_ptr self, const std::string& request_id) {
   auto& st = self->state;
   auto& entry = st.pending.at(request_id);
@@ -136,9 +147,12 @@ void send(self_ptr self, const std::string& request_id) {
         if (it == st.pending.end() || it->second.attempt != attempt)
           return;
         if (err == caf::sec::request_timeout)
-          answer(st, request_id,
-                 refuse("the remote signer at " + endpoint(st.settings) + " did not answer within " +
-                        std::to_string(st.settings.request_timeout.count()) + " ms"));
+          answer_unknown(st, request_id,
+                         caf::make_error(caf::sec::request_timeout,
+                                         "the remote signer at " + endpoint(st.settings) +
+                                           " did not answer within " +
+                                           std::to_string(st.settings.request_timeout.count()) +
+                                           " ms; it may have signed"));
         else
           answer(st, request_id,
                  refuse("the remote signer at " + endpoint(st.settings) +

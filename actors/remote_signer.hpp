@@ -28,7 +28,10 @@
 //     once on the new connection (same request_id and sighash, so an
 //     idempotent remote signs nothing new); a reconnect that fails answers
 //     every waiting request with !ok and a cause naming the remote;
-//   * each forwarded request carries `request_timeout`;
+//   * each forwarded request carries `request_timeout`; past it the remote
+//     was asked and may have signed, so waiting requests get an error
+//     (caf::sec::request_timeout, naming the remote), never a !ok refusal:
+//     a session records the job "interrupted; may have been signed";
 //   * a small cache (request_id -> sighash, signature) answers a repeated
 //     (request_id, sighash) without asking the remote again, joins an
 //     identical request already in flight, and refuses a different sighash
@@ -62,8 +65,8 @@ struct remote_signer_settings {
   /// host is accepted.
   bool tls = false;
   std::chrono::milliseconds connect_timeout{5000};
-  /// Bound on one forwarded request; keep it below the session's
-  /// signer_timeout so the session records the remote's cause itself.
+  /// Bound on one forwarded request (then: an error, see above); keep it
+  /// below the session's signer_timeout.
   std::chrono::milliseconds request_timeout{60000};
   /// Answered (request_id, sighash) pairs remembered; the oldest goes first.
   std::size_t cache_capacity = 4096;

@@ -186,6 +186,29 @@ TEST_F(RemoteSigning, RemoteGoneWhileSigningFailsTheSessionAndTheNextRequestReco
   EXPECT_EQ(remote.requests->load(), 1);
 }
 
+// The remote holds the request past the client's request_timeout: it may
+// have signed (the answer is late, not a refusal), so the job ends FAILED
+// "interrupted; may have been signed", not "did not answer".
+TEST_F(RemoteSigning, ARemoteThatDoesNotAnswerInTimeMayHaveSigned) {
+  auto probe = std::make_shared<test_support::hang_probe>();
+  ASSERT_EQ(remote.start([probe](caf::actor_system& sys) {
+    return test_support::spawn_hanging_signer(sys, probe).actor;
+  }),
+            "");
+  auto options = remote_options(remote.port());
+  options.signer.remote.request_timeout = 300ms;
+  start(options);
+  auto started = std::chrono::steady_clock::now();
+  auto reply = submit(self_v1.request, "self_v1", "ors_remote_slow", 5000);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+  ASSERT_EQ(reply.code, reply_code::ok) << reply.message;
+  EXPECT_EQ(probe->requests.load(), 1);
+  EXPECT_EQ(reply.result.status, "FAILED");
+  EXPECT_EQ(reply.result.reason, covenant::failure_reason::provider_failed);
+  EXPECT_EQ(reply.result.detail, "interrupted; may have been signed");
+  EXPECT_EQ(stored(reply.result.request_id).detail, "interrupted; may have been signed");
+}
+
 TEST_F(RemoteSigning, ARequestWhileTheRemoteIsDownFailsWithTheCause) {
   ASSERT_EQ(remote.start_local_key(), "");
   const auto port = remote.port();
