@@ -15,6 +15,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include "bitcoin/covenant_transaction.hpp"
+#include "bitcoin/relay_policy.hpp"
 #include "bitcoin/sighash.hpp"
 #include "crypto/secp256k1.hpp"
 #include "persistence/audit_log.hpp"
@@ -23,6 +24,7 @@
 #include <httplib.h>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 using namespace covsigner;
@@ -148,9 +150,13 @@ protected:
     bitcoin::transaction funding;
     std::string txid; // display hex
   };
-  funded fund(const std::string& name, std::uint64_t maturity) {
+  // `adjust` may change the request's plan before it is bound.
+  funded fund(const std::string& name, std::uint64_t maturity,
+              const std::function<void(covenant_request&)>& adjust = {}) {
     funded out;
     out.request = test_support::make_covenant_request(name, maturity);
+    if (adjust)
+      adjust(out.request);
     if (coins.empty())
       throw std::runtime_error("the test used every coin");
     out.funding = test_support::pay_from(coins.back(), {test_support::covenant_output(out.request)});
@@ -186,6 +192,39 @@ protected:
     EXPECT_EQ(json_string(info, "blockhash"), block);
   }
 };
+
+// A plan that pays `destination` sats and `fee` sats (the anchor takes the
+// rest of the vector's 1,000,000-sat input: 330).
+std::function<void(covenant_request&)> plan_values(std::int64_t destination, std::int64_t fee) {
+  return [=](covenant_request& r) {
+    auto& plan = r.request["migrationTransactionPlan"].as_object();
+    if (destination + fee + 330 != plan.at("inputValueSats").to_number<std::int64_t>())
+      throw std::runtime_error("plan values do not add up");
+    plan["destinationValueSats"] = destination;
+    plan["feeSats"] = fee;
+  };
+}
+
+// The self_v1 spend of `f` signed by the test itself with the PUBLIC dev
+// signer key, laid out as the node lays it out (reference §6.7): what the
+// node would have answered had it signed.
+bitcoin::transaction self_signed_spend(const covenant_request& r, const std::string& funding_txid) {
+  const auto& plan = r.request.at("migrationTransactionPlan").as_object();
+  const auto& destination = r.request.at("migrationDestination").as_object();
+  bitcoin::covenant_spend_plan spend;
+  spend.active_outpoint = {*bitcoin::from_display_hex(funding_txid), 0};
+  spend.input_sequence = plan.at("inputSequence").to_number<std::uint32_t>();
+  spend.lock_time = plan.at("lockTime").to_number<std::uint32_t>();
+  spend.action = bitcoin::covenant_action::migration;
+  spend.destination_script =
+    *crypto::from_0x_hex(std::string(destination.at("depositScript").as_string()));
+  spend.destination_value_sats = plan.at("destinationValueSats").to_number<std::uint64_t>();
+  auto tx = *bitcoin::build_covenant_spend(spend).tx;
+  auto signature = crypto::sign_der(test_support::dev_key(0x22),
+                                    bitcoin::covenant_sighash(tx, r.witness_script, r.value));
+  signature.push_back(0x01);
+  return bitcoin::with_input_witness(tx, bitcoin::self_v1_signer_witness(signature, r.witness_script));
+}
 
 // The FAILED answer's detail, or what the answer was instead.
 std::string failed_detail(const boost::json::value& answer) {
@@ -369,4 +408,52 @@ TEST_F(BitcoinRegtest, BitcoinRpcDownOpensTheReaderBreakerAndNothingIsSigned) {
   EXPECT_EQ(detail, unavailable + "Bitcoin circuit breaker is open (fast fail)");
   EXPECT_NE(slurp(node_log).find("Bitcoin circuit breaker open"), std::string::npos);
   EXPECT_EQ(audit_lines(), 0u) << "a job was signed without Bitcoin data";
+}
+
+
+TEST_F(BitcoinRegtest, SpendsTheNetworkWouldNotRelayAreRefusedBeforeSigning) {
+  ASSERT_NO_FATAL_FAILURE(start_node(1));
+  const auto maturity = bcoin->block_count() - 1;
+  // A fee of 150 sats for a spend of about 196 vB (under 1 sat/vB), and a
+  // destination of 329 sats to P2WSH (dust below 330 at 3 sat/vB).
+  auto low_fee = fund("self_v1", maturity, plan_values(1000000 - 330 - 150, 150));
+  auto dust = fund("self_v1", maturity, plan_values(329, 1000000 - 330 - 329));
+  bcoin->mine(1);
+
+  auto detail = failed_detail(submit("self_v1", low_fee.request, "rr_low_fee"));
+  const std::string fee_refusal = "covenant transaction fee of 150 sats is below the minimum "
+                                  "relay fee of ";
+  ASSERT_TRUE(detail.starts_with(fee_refusal)) << detail;
+  const auto minimum = std::stoll(detail.substr(fee_refusal.size()));
+  EXPECT_EQ(failed_detail(submit("self_v1", dust.request, "rr_dust")),
+            "covenant destination output of 329 sats is dust (its output script needs at least "
+            "330 sats to be relayed)");
+  EXPECT_EQ(audit_lines(), 0u) << "a refused spend reached the signer";
+
+  // Had the node signed them, the network would have refused them: the
+  // same spends signed here with the public dev key.
+  auto sent = bcoin->send(self_signed_spend(low_fee.request, low_fee.txid));
+  EXPECT_FALSE(sent.ok());
+  EXPECT_NE(sent.message.find("insufficientfee"), std::string::npos) << sent.message;
+  sent = bcoin->send(self_signed_spend(dust.request, dust.txid));
+  EXPECT_FALSE(sent.ok());
+  EXPECT_NE(sent.message.find("dust"), std::string::npos) << sent.message;
+
+  // At the node's minimum fee and at the dust threshold: signed, relayed,
+  // mined.
+  auto at_fee = fund("self_v1", maturity, plan_values(1000000 - 330 - minimum, minimum));
+  auto at_dust = fund("self_v1", maturity, plan_values(330, 1000000 - 330 - 330));
+  bcoin->mine(1);
+  for (auto* f : {&at_fee, &at_dust}) {
+    auto answer = submit("self_v1", f->request, f == &at_fee ? "rr_at_fee" : "rr_at_dust");
+    ASSERT_EQ(json_string(answer, "status"), "READY") << answer;
+    const auto spend = parse_hex_tx(json_string(answer, "transactionHex"));
+    // The node's bound is the spend's real size, rounded up by at most the
+    // signature's one byte of slack.
+    if (f == &at_fee) {
+      EXPECT_LE(minimum, static_cast<long long>(bitcoin::virtual_size(spend)) + 1);
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_mined(spend));
+  }
+  EXPECT_EQ(audit_lines(), 2u);
 }
