@@ -3,6 +3,7 @@
 #include "bitcoin/covenant_scripts.hpp"
 #include "bitcoin/covenant_transaction.hpp"
 #include "bitcoin/interpreter.hpp"
+#include "bitcoin/relay_policy.hpp"
 #include "bitcoin/script.hpp"
 #include "covenant/canonical_json.hpp"
 #include "covenant/handoff.hpp"
@@ -152,6 +153,50 @@ destination_for(const route_submit_request& r) {
   return provider_failed("unsupported covenant action \"" + std::string{action} + "\"");
 }
 
+// The largest signature the final witness can carry: a low-S DER
+// signature is at most 72 bytes, plus the sighash byte.
+constexpr std::size_t max_signature_with_hashtype = 73;
+
+// The spend as the network will see it, with signatures of the largest
+// size (self_v1: the signer's; qc_v1: the signer's and the custodian's,
+// with the dummy): its virtual size bounds the real one from above.
+bitcoin::transaction with_largest_witness(const std::string& route, const bitcoin::transaction& tx,
+                                          const crypto::bytes& witness_script) {
+  const crypto::bytes signature(max_signature_with_hashtype, 0x30);
+  if (route == route_self_v1)
+    return bitcoin::with_input_witness(tx, bitcoin::self_v1_signer_witness(signature, witness_script));
+  return bitcoin::with_input_witness(
+    tx, bitcoin::qc_v1_migration_witness(signature, signature, witness_script));
+}
+
+// Relay policy (bitcoin/relay_policy.hpp), checked before anything is
+// signed: a spend the network's mempools refuse would be a signature that
+// moves no coins. bcoin refuses such spends (tests/integration/
+// bitcoin_regtest_test.cpp), as Bitcoin Core does with its defaults.
+//   destination output below its dust threshold -> "... is dust ..."
+//   fee below the minimum relay fee of the final spend's virtual size
+std::optional<job_transition> check_relay_policy(const spend_preparation& prep,
+                                                 const bitcoin::transaction& tx,
+                                                 std::int64_t input_value) {
+  const auto& destination = tx.outputs.at(0);
+  const auto dust = bitcoin::dust_threshold(destination.script_pubkey);
+  if (destination.value < dust)
+    return invalid_input("covenant destination output of " + std::to_string(destination.value) +
+                         " sats is dust (its output script needs at least " +
+                         std::to_string(dust) + " sats to be relayed)");
+  std::int64_t fee = input_value;
+  for (const auto& output : tx.outputs)
+    fee -= output.value;
+  const auto vsize = bitcoin::virtual_size(with_largest_witness(prep.route, tx, prep.witness_script));
+  const auto minimum = bitcoin::min_relay_fee(vsize);
+  if (fee < minimum)
+    return invalid_input("covenant transaction fee of " + std::to_string(fee) +
+                         " sats is below the minimum relay fee of " + std::to_string(minimum) +
+                         " sats (" + std::to_string(bitcoin::min_relay_fee_per_kvb / 1000) +
+                         " sat/vB of at most " + std::to_string(vsize) + " vB)");
+  return std::nullopt;
+}
+
 } // namespace
 
 job_transition failed_transition(std::string_view reason, std::string detail) {
@@ -294,6 +339,8 @@ std::variant<planned_spend, job_transition> plan_spend(const spend_preparation& 
   auto built = bitcoin::build_covenant_spend(spend_plan);
   if (!built.tx)
     return provider_failed(built.error);
+  if (auto refused = check_relay_policy(prep, *built.tx, utxo.value))
+    return *refused;
   planned_spend out;
   out.sighash = bitcoin::covenant_sighash(*built.tx, prep.witness_script, utxo.value);
   out.txid_display = bitcoin::to_display_hex(bitcoin::txid(*built.tx));

@@ -135,6 +135,10 @@ struct planned_spend {
 ///                          invalid" | "... must not be empty" | "redeem destination output
 ///                          script is invalid" | "renew destination next covenant script is
 ///                          invalid" | "<action> destination is required" | ...
+///   relay policy        -> FAILED/INVALID_INPUT "covenant destination output of N sats is
+///                          dust ..." | "covenant transaction fee of N sats is below the
+///                          minimum relay fee ..." (ours, not the reference's: the network
+///                          would not relay the spend; bitcoin/relay_policy.hpp)
 std::variant<planned_spend, job_transition> plan_spend(const spend_preparation& prep,
                                                        const active_utxo& utxo);
 
