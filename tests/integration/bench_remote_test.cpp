@@ -303,7 +303,10 @@ TEST_F(BenchRemote, FindsTheKneeOfALocalCovsignerdWithinItsBound) {
   ASSERT_TRUE(knee.at("knee_rate_per_s").is_double()) << boost::json::serialize(knee) << r.log;
   EXPECT_GE(knee.at("knee_rate_per_s").as_double(), 100);
   const auto& steps = knee.at("steps").as_array();
-  EXPECT_GE(steps.size(), 4u) << r.log;
+  // How many steps hold depends on the machine (a sanitizer build on a busy
+  // 2-core host holds only the first): at least one held step and the step
+  // that ended the search, and the search stops at the bound.
+  EXPECT_GE(steps.size(), 2u) << r.log;
   EXPECT_LE(steps.size(), 6u);
   double offered = 100;
   for (const auto& st : steps) {

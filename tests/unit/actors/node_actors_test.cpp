@@ -478,7 +478,7 @@ route_registry_actor::behavior_type silent_registry() {
 }
 
 TEST_F(NodeActors, ASubmitHeldByACoreActorThatDiesIsAnsweredAtOnce) {
-  auto registry = system.spawn(silent_registry);
+  auto registry = test_support::spawn_without_arguments(system, silent_registry);
   auto bare = system.spawn(actors::node, node.store, registry, node.supervisor,
                            actors::node_timeouts{}, actors::node_chain_readers{},
                            std::optional<actors::core_options>{});
@@ -500,7 +500,7 @@ TEST_F(NodeActors, ASubmitHeldByACoreActorThatDiesIsAnsweredAtOnce) {
 }
 
 TEST_F(NodeActors, ASubmitAnswersPendingWithinTheCallersWaitBound) {
-  auto supervisor = system.spawn(silent_supervisor);
+  auto supervisor = test_support::spawn_without_arguments(system, silent_supervisor);
   auto slow_node = system.spawn(actors::node, node.store, node.registry, supervisor,
                                 actors::node_timeouts{}, actors::node_chain_readers{},
                                 std::optional<actors::core_options>{});

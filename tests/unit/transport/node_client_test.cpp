@@ -81,7 +81,7 @@ protected:
 // is allowed to fire: nothing may be left in the worker's handle. Before
 // the fix all N timeouts were (one stray message per answered request).
 TEST_F(NodeClient, AnsweredRequestsLeaveNoStrayMessagesInTheWorkersHandle) {
-  auto node = system.spawn(instant_node);
+  auto node = test_support::spawn_without_arguments(system, instant_node);
   transport::node_client client{system, node};
   constexpr int n = 10000;
   constexpr auto timeout = 20ms; // short, so the timeouts fire during the run
@@ -115,7 +115,7 @@ TEST_F(NodeClient, AnsweredRequestsLeaveNoStrayMessagesInTheWorkersHandle) {
 
 // The same for every kind of call (submit, poll answer through node_reply).
 TEST_F(NodeClient, SubmitsAndPollsLeaveNoStrayMessages) {
-  auto node = system.spawn(instant_node);
+  auto node = test_support::spawn_without_arguments(system, instant_node);
   transport::node_client client{system, node};
   for (int i = 0; i < 100; ++i) {
     auto s = client.submit({}, 20ms);
@@ -133,7 +133,7 @@ TEST_F(NodeClient, SubmitsAndPollsLeaveNoStrayMessages) {
 // A call that gives up answers with the timeout error; the answer that
 // comes afterwards must not stay in the handle either.
 TEST_F(NodeClient, AnAnswerAfterTheCallGaveUpDoesNotStayInTheHandle) {
-  auto holding = system.spawn(holding_node);
+  auto holding = test_support::spawn_without_arguments(system, holding_node);
   auto node = caf::actor_cast<messages::node_actor>(holding);
   transport::node_client client{system, node};
   auto r = client.ready(50ms);
@@ -155,7 +155,7 @@ TEST_F(NodeClient, AnAnswerAfterTheCallGaveUpDoesNotStayInTheHandle) {
 
 // The reply and error mappings the HTTP server relies on.
 TEST_F(NodeClient, ADeadNodeBecomesInternalAndUnreachable) {
-  auto node = system.spawn(instant_node);
+  auto node = test_support::spawn_without_arguments(system, instant_node);
   caf::scoped_actor self{system};
   self->send_exit(node, caf::exit_reason::user_shutdown);
   self->wait_for(node);
