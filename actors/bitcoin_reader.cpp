@@ -4,6 +4,32 @@ namespace covsigner::actors {
 
 using namespace messages;
 
+namespace {
+
+using reader_ptr = bitcoin_reader_impl::stateful_pointer<bitcoin_reader_state>;
+using reply_promise = caf::typed_response_promise<outpoint_reply>;
+
+// Second read of an outpoint request, once its transaction was found: the
+// output's spent state. A failure leaves it unknown, with the cause; the
+// transaction's read stands.
+void read_output_spend(reader_ptr self, crypto::hash32 txid, std::uint32_t vout,
+                       outpoint_reply reply, reply_promise promise) {
+  auto src = self->state.source;
+  guarded_call<covenant::output_spend>(
+    self, self->state.core, [src, txid, vout] { return src->output_spend(txid, vout); },
+    [reply = std::move(reply), promise](chain::read_result<covenant::output_spend> r) mutable {
+      if (r.code == chain::read_code::ok) {
+        reply.output = r.value;
+      } else {
+        reply.output = covenant::output_spend::unknown;
+        reply.output_cause = std::move(r.cause);
+      }
+      promise.deliver(std::move(reply));
+    });
+}
+
+} // namespace
+
 bitcoin_reader_impl::behavior_type
 bitcoin_reader(bitcoin_reader_impl::stateful_pointer<bitcoin_reader_state> self,
                std::shared_ptr<chain::bitcoin_source> source, reader_settings settings) {
@@ -15,7 +41,8 @@ bitcoin_reader(bitcoin_reader_impl::stateful_pointer<bitcoin_reader_state> self,
     return caf::make_error(caf::sec::runtime_error, cause);
   });
   return {
-    [self](outpoint_atom, const std::string& txid_hex) -> caf::result<outpoint_reply> {
+    [self](outpoint_atom, const std::string& txid_hex,
+           std::uint32_t vout) -> caf::result<outpoint_reply> {
       auto txid = crypto::fixed_from_0x_hex<32>(txid_hex);
       if (!txid)
         return caf::make_error(caf::sec::invalid_argument,
@@ -24,13 +51,17 @@ bitcoin_reader(bitcoin_reader_impl::stateful_pointer<bitcoin_reader_state> self,
       auto src = self->state.source;
       guarded_call<chain::bitcoin_transaction>(
         self, self->state.core, [src, txid = *txid] { return src->transaction(txid); },
-        [promise](chain::read_result<chain::bitcoin_transaction> r) mutable {
+        [self, promise, txid = *txid, vout](chain::read_result<chain::bitcoin_transaction> r) mutable {
           outpoint_reply reply;
           reply.code = to_chain_code(r.code);
           reply.transaction_hex = std::move(r.value.hex);
           reply.confirmations = r.value.confirmations;
           reply.cause = std::move(r.cause);
-          promise.deliver(std::move(reply));
+          if (reply.code != chain_code::ok) {
+            promise.deliver(std::move(reply));
+            return;
+          }
+          read_output_spend(self, txid, vout, std::move(reply), std::move(promise));
         });
       return promise;
     },
@@ -51,10 +82,13 @@ bitcoin_reader_actor::behavior_type supervised_bitcoin_reader(
   };
   start_supervision(self);
   return {
-    [self](outpoint_atom a, std::string& txid) -> caf::result<outpoint_reply> {
-      if (!self->state.gave_up.empty())
-        return outpoint_reply{chain_code::unavailable, {}, 0, self->state.gave_up};
-      return self->delegate(*self->state.worker, a, std::move(txid));
+    [self](outpoint_atom a, std::string& txid, std::uint32_t vout) -> caf::result<outpoint_reply> {
+      if (!self->state.gave_up.empty()) {
+        outpoint_reply down;
+        down.cause = self->state.gave_up;
+        return down;
+      }
+      return self->delegate(*self->state.worker, a, std::move(txid), vout);
     },
     [self](status_atom) { return supervised_status(self); },
   };

@@ -1,5 +1,6 @@
-// bitcoin_reader: active-outpoint transactions and their confirmations,
-// behind a circuit breaker on the reader's own call threads.
+// bitcoin_reader: active-outpoint transactions, their confirmations and the
+// outputs' spent state, behind a circuit breaker on the reader's own call
+// threads.
 #pragma once
 
 #include "actors/chain_reader_core.hpp"

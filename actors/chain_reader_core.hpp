@@ -263,7 +263,7 @@ caf::result<messages::breaker_status> supervised_status(Self self) {
   if (!st.gave_up.empty()) {
     messages::breaker_status s;
     s.source = st.source;
-    s.state = "failed";
+    s.state = std::string{messages::failed_reader_state};
     s.restarts = st.restarts;
     s.cause = st.gave_up;
     return s;
@@ -278,7 +278,7 @@ caf::result<messages::breaker_status> supervised_status(Self self) {
       [self, promise](caf::error& err) mutable {
         messages::breaker_status s;
         s.source = self->state.source;
-        s.state = "restarting";
+        s.state = std::string{messages::restarting_reader_state};
         s.restarts = self->state.restarts;
         s.cause = "reader did not answer: " + caf::to_string(err);
         promise.deliver(std::move(s));

@@ -1,5 +1,6 @@
 #include "actors/node.hpp"
 
+#include "chain/circuit_breaker.hpp"
 #include "covenant/certificate.hpp"
 #include "covenant/signer_approval.hpp"
 #include "crypto/random.hpp"
@@ -338,6 +339,36 @@ private:
   int pending_ = 1; // the caller's own reference, released by done()
 };
 
+// Whether a reader in `state` can answer: an open breaker fails fast, a
+// failed reader is no longer restarted.
+bool breaker_blocks(const std::string& state) {
+  return state == chain::to_string(chain::breaker_state::open) || state == failed_reader_state;
+}
+
+// Adds one reader's breaker to the readiness answer (for /readyz's
+// "breakers" and /metrics). A `required` reader's blocking breaker, or no
+// answer from it, fails readiness as "<check>: breaker <state>" (plus
+// " (<cause>)" when the reader gave one, e.g. why it is failed);
+// an optional one is only reported.
+template <class Reader>
+void check_breaker(self_ptr self, const std::shared_ptr<readiness_collector>& checks,
+                   const Reader& reader, std::string check, bool required) {
+  checks->expect();
+  self->request(reader, self->state.timeouts.store, status_atom::value)
+    .then(
+      [checks, check, required](breaker_status& b) {
+        if (required && breaker_blocks(b.state))
+          checks->fail(check + ": breaker " + b.state + (b.cause.empty() ? "" : " (" + b.cause + ")"));
+        checks->result().breakers.push_back(std::move(b));
+        checks->done();
+      },
+      [checks, check, required](caf::error& err) {
+        if (required)
+          checks->fail(check + ": " + caf::to_string(err));
+        checks->done();
+      });
+}
+
 caf::result<readiness> ready(self_ptr self) {
   auto& st = self->state;
   auto promise = self->make_response_promise<readiness>();
@@ -371,29 +402,13 @@ caf::result<readiness> ready(self_ptr self) {
         checks->done();
       },
       on_error("route_registry"));
-  if (st.chain.bridge) {
-    checks->expect();
-    self->request(st.chain.bridge, st.timeouts.store, status_atom::value)
-      .then(
-        [checks](breaker_status& b) {
-          if (b.state == "open" || b.state == "failed")
-            checks->fail("bridge_reader: breaker " + b.state + " (" + b.cause + ")");
-          checks->result().breakers.push_back(std::move(b));
-          checks->done();
-        },
-        on_error("bridge_reader"));
-  }
-  if (st.chain.registry) {
-    // Best effort: reported for /metrics, never a readiness failure.
-    checks->expect();
-    self->request(st.chain.registry, st.timeouts.store, status_atom::value)
-      .then(
-        [checks](breaker_status& b) {
-          checks->result().breakers.push_back(std::move(b));
-          checks->done();
-        },
-        [checks](caf::error&) { checks->done(); });
-  }
+  if (st.chain.bridge)
+    check_breaker(self, checks, st.chain.bridge, "bridge_reader", true);
+  // Best effort: reported for /metrics, never a readiness failure.
+  if (st.chain.registry)
+    check_breaker(self, checks, st.chain.registry, "registry_reader", false);
+  if (st.chain.bitcoin)
+    check_breaker(self, checks, st.chain.bitcoin, "bitcoin_reader", st.chain.bitcoin_required);
   if (st.supervisor) {
     // Reported for /metrics; a slow supervisor never fails readiness.
     checks->expect();

@@ -48,6 +48,11 @@ struct node_chain_readers {
   /// Reported in readiness (its breaker, for /metrics); never fails it: the
   /// registry is a best-effort source.
   messages::registry_reader_actor registry;
+  /// Reported in readiness (its breaker, for /metrics and /readyz). When
+  /// `bitcoin_required` (the tbtc engine: no job is signed without its
+  /// data), an open or failed breaker also fails readiness.
+  messages::bitcoin_reader_actor bitcoin;
+  bool bitcoin_required = false;
 };
 
 struct node_state {
@@ -95,7 +100,8 @@ struct node_state {
 /// covenant/signer_approval.hpp) before its route key is claimed, unless the
 /// key is already live (dedupe hit). Readiness: the
 /// store is loaded and accepts writes, submits are not refused, the Bridge
-/// reader's breaker is not open and the chain head is fresh.
+/// reader's breaker (and, when required, the Bitcoin reader's) is neither
+/// open nor failed, and the chain head is fresh.
 messages::node_actor::behavior_type node(messages::node_actor::stateful_pointer<node_state> self,
                                          messages::job_store_actor store,
                                          messages::route_registry_actor registry,

@@ -105,7 +105,8 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
                               node_chain_readers{running.bridge_reader, running.chain_head,
                                                  options.eip712,
                                                  covenant::tbtc_honest_threshold,
-                                                 running.registry_reader},
+                                                 running.registry_reader, running.bitcoin_reader,
+                                                 core.sessions.engine == engine_kind::tbtc},
                               core);
   // Jobs that never reached SIGNING resume; SIGNING ones were already failed
   // as interrupted by the load.

@@ -174,7 +174,7 @@ void run_tbtc(self_ptr self, run_ptr run) {
     return;
   }
   self->request(wiring.bitcoin_reader, wiring.chain_timeout, outpoint_atom::value,
-                run->prep.active_txid_display)
+                run->prep.active_txid_display, run->prep.request.active_outpoint.vout)
     .then(
       [self, run](outpoint_reply& reply) {
         covenant::outpoint_lookup lookup;
@@ -192,6 +192,8 @@ void run_tbtc(self_ptr self, run_ptr run) {
         lookup.transaction_hex = std::move(reply.transaction_hex);
         lookup.confirmations = reply.confirmations;
         lookup.cause = std::move(reply.cause);
+        lookup.output = reply.output;
+        lookup.output_cause = std::move(reply.output_cause);
         on_outpoint(self, run, lookup);
       },
       [self, run](caf::error& err) {

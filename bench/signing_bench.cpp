@@ -71,6 +71,7 @@ void BM_EngineSelfV1(benchmark::State& state) {
   lookup.result = covenant::outpoint_lookup::outcome::found;
   lookup.transaction_hex = crypto::to_hex(bitcoin::serialize_with_witness(funded.funding_tx));
   lookup.confirmations = 6;
+  lookup.output = covenant::output_spend::unspent;
   for (auto _ : state) {
     auto prep = std::get<covenant::spend_preparation>(
       covenant::prepare_spend(j, settings, std::span<const std::uint8_t>(public_key)));

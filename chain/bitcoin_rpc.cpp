@@ -40,6 +40,26 @@ public:
     return result::ok(std::move(tx));
   }
 
+  read_result<covenant::output_spend> output_spend(const crypto::hash32& txid,
+                                                   std::uint32_t vout) override {
+    using result = read_result<covenant::output_spend>;
+    // include_mempool = true: an output a mempool transaction spends is
+    // spent already; signing it again would make a conflicting spend.
+    auto outcome =
+      client_.call("gettxout", json::array{json::string(crypto::to_hex(txid)), vout, true});
+    if (!outcome.ok())
+      return result::unavailable(outcome.message);
+    // null: not in the unspent set. An object: the unspent output (Core and
+    // bcoin answer bestblock, confirmations, value, scriptPubKey, coinbase;
+    // the engine checks script and value from the transaction itself).
+    if (outcome.result.is_null())
+      return result::ok(covenant::output_spend::spent);
+    const auto* obj = outcome.result.if_object();
+    if (!obj || !obj->contains("value"))
+      return result::unavailable("gettxout: result is neither null nor an unspent output");
+    return result::ok(covenant::output_spend::unspent);
+  }
+
   read_result<std::uint64_t> block_count() override {
     auto outcome = client_.call("getblockcount", json::array{});
     if (!outcome.ok())

@@ -1,5 +1,6 @@
 // Bitcoin Core JSON-RPC source: `getrawtransaction <txid> true` (hex and
-// confirmations) and `getblockcount`. Needs a node with -txindex (or the
+// confirmations), `gettxout <txid> <n> true` (spent state, mempool spends
+// included) and `getblockcount`. Needs a node with -txindex (or the
 // transaction in its mempool/wallet) for arbitrary txids.
 #pragma once
 

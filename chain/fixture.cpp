@@ -118,7 +118,7 @@ bool parse_wallet(const json::object& w, const std::string& where, fixture_chain
 
 bool parse_transaction(const json::object& t, const std::string& where, fixture_chain& chain,
                        std::string& error) {
-  if (!only_keys(t, {"txid", "hex", "confirmations"}, where, error))
+  if (!only_keys(t, {"txid", "hex", "confirmations", "spentOutputs"}, where, error))
     return false;
   crypto::hash32 txid{};
   bitcoin_transaction tx;
@@ -132,6 +132,26 @@ bool parse_transaction(const json::object& t, const std::string& where, fixture_
     return false;
   }
   tx.hex.assign(s->data(), s->size());
+  if (auto spent = t.find("spentOutputs"); spent != t.end()) {
+    const auto* indexes = spent->value().if_array();
+    if (!indexes) {
+      error = where + ": \"spentOutputs\" must be an array of output indexes";
+      return false;
+    }
+    for (std::size_t i = 0; i < indexes->size(); ++i) {
+      const auto& v = (*indexes)[i];
+      const auto index = v.is_uint64() ? v.as_uint64()
+                         : v.is_int64() && v.as_int64() >= 0
+                           ? static_cast<std::uint64_t>(v.as_int64())
+                           : UINT64_MAX;
+      if (index > 0xffffffffULL) {
+        error = where + ": \"spentOutputs\"[" + std::to_string(i) +
+                "] must be an output index (0..4294967295)";
+        return false;
+      }
+      chain.spent_outputs.emplace(txid, static_cast<std::uint32_t>(index));
+    }
+  }
   if (!chain.transactions.emplace(txid, std::move(tx)).second) {
     error = where + ": duplicate txid " + crypto::to_0x_hex(txid);
     return false;
@@ -263,6 +283,17 @@ public:
       return read_result<bitcoin_transaction>::not_found("fixture Bitcoin has no transaction " +
                                                          crypto::to_0x_hex(txid));
     return read_result<bitcoin_transaction>::ok(it->second);
+  }
+  read_result<covenant::output_spend> output_spend(const crypto::hash32& txid,
+                                                   std::uint32_t vout) override {
+    using result = read_result<covenant::output_spend>;
+    if (auto cause = fault("fixture Bitcoin"))
+      return result::unavailable(*cause);
+    // As gettxout: an output of a transaction the chain does not hold is
+    // not an unspent output.
+    if (!chain->transactions.count(txid) || chain->spent_outputs.count({txid, vout}))
+      return result::ok(covenant::output_spend::spent);
+    return result::ok(covenant::output_spend::unspent);
   }
   read_result<std::uint64_t> block_count() override {
     if (auto cause = fault("fixture Bitcoin"))

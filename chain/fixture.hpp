@@ -18,8 +18,9 @@
 //     "movingFundsTargetWalletsCommitmentHash": "0x<32>",
 //     "membersIdsHash": "0x<32>"                  // absent: registry has no entry
 //   }],
-//   "transactions": [{"txid": "0x<32>", "hex": "<raw tx>", "confirmations": 6}]
-// }
+//   "transactions": [{"txid": "0x<32>", "hex": "<raw tx>", "confirmations": 6,
+//                     "spentOutputs": [0]}]     // optional: output indexes spent
+// }                                             // on this simulated chain
 #pragma once
 
 #include "chain/fault_switch.hpp"
@@ -28,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -39,6 +41,9 @@ struct fixture_chain {
   std::map<crypto::hash20, covenant::wallet_chain_data> bridge;  // by wallet PKH
   std::map<crypto::hash32, crypto::hash32> registry;             // wallet id -> members hash
   std::map<crypto::hash32, bitcoin_transaction> transactions;    // by txid
+  /// Outputs of `transactions` marked spent; every other output of a listed
+  /// transaction is unspent.
+  std::set<std::pair<crypto::hash32, std::uint32_t>> spent_outputs;
 };
 
 /// Parses fixture JSON. nullopt with `error` naming the offending field.

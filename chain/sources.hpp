@@ -6,6 +6,7 @@
 #pragma once
 
 #include "chain/read_result.hpp"
+#include "covenant/output_spend.hpp"
 #include "covenant/wallet.hpp"
 #include "crypto/bytes.hpp"
 
@@ -43,11 +44,18 @@ struct bitcoin_transaction {
   std::uint64_t confirmations = 0; // 0: in the mempool
 };
 
-/// A Bitcoin transaction by txid (display byte order) and the tip height.
+/// A Bitcoin transaction by txid (display byte order), whether one of its
+/// outputs is unspent, and the tip height.
 class bitcoin_source {
 public:
   virtual ~bitcoin_source() = default;
   virtual read_result<bitcoin_transaction> transaction(const crypto::hash32& txid) = 0;
+  /// Output `vout` of `txid` (display byte order), counting spends in the
+  /// node's mempool. ok: unspent | spent (never unknown); an unknown txid or
+  /// index answers spent, as Bitcoin Core's gettxout does. unavailable: the
+  /// source failed or answered something else.
+  virtual read_result<covenant::output_spend> output_spend(const crypto::hash32& txid,
+                                                           std::uint32_t vout) = 0;
   virtual read_result<std::uint64_t> block_count() = 0;
 };
 

@@ -285,6 +285,20 @@ resolve_active_outpoint(const spend_preparation& prep, const outpoint_lookup& lo
   const auto vout = prep.request.active_outpoint.vout;
   if (vout >= parsed.tx->outputs.size())
     return invalid_input("active outpoint output index is out of range");
+  // A spent output cannot be spent again: a signature for it is at best
+  // useless, at worst a second signature over funds that already moved.
+  // Unknown (the source failed) refuses too: never sign on unknown state.
+  const auto outpoint = prep.active_txid_display + ":" + std::to_string(vout);
+  switch (lookup.output) {
+    case output_spend::unknown:
+      return invalid_input("cannot determine whether active outpoint " + outpoint +
+                           " is unspent: " + lookup.output_cause);
+    case output_spend::spent:
+      return invalid_input("active outpoint " + outpoint +
+                           " is already spent (not in the Bitcoin node's unspent outputs)");
+    case output_spend::unspent:
+      break;
+  }
   const auto& output = parsed.tx->outputs[vout];
   auto expected = bitcoin::p2wsh_script_pubkey(prep.witness_script);
   if (output.script_pubkey != expected)

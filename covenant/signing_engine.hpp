@@ -17,6 +17,7 @@
 
 #include "bitcoin/transaction.hpp"
 #include "covenant/job.hpp"
+#include "covenant/output_spend.hpp"
 #include "covenant/request.hpp"
 #include "crypto/bytes.hpp"
 
@@ -98,6 +99,10 @@ struct outpoint_lookup {
   std::string transaction_hex; // found: raw transaction, hex (with or without 0x)
   std::uint64_t confirmations = 0;
   std::string cause; // not_found / unavailable
+  /// found: whether the active output is unspent; unknown (the default)
+  /// refuses, with `output_cause` saying why it is unknown.
+  output_spend output = output_spend::unknown;
+  std::string output_cause;
 };
 
 /// The covenant output being spent.
@@ -113,6 +118,11 @@ struct active_utxo {
 ///   reader unavailable   -> "cannot determine active outpoint transaction confirmations: <cause>"
 ///   too few confirmations-> "active outpoint transaction must have at least N confirmations"
 ///   vout out of range    -> "active outpoint output index is out of range"
+///   spent state unknown  -> "cannot determine whether active outpoint 0x<txid>:<vout> is
+///                           unspent: <output_cause>"   (ours, not the reference's)
+///   output spent         -> "active outpoint 0x<txid>:<vout> is already spent (not in the
+///                           Bitcoin node's unspent outputs)"   (ours: the reference
+///                           signs it, and the network refuses the spend)
 ///   script mismatch      -> "active outpoint script does not match <route> template"
 ///   value <= 0           -> "active outpoint value must be greater than zero"
 ///   value != plan input  -> "active outpoint value does not match migration transaction plan"

@@ -2,6 +2,7 @@
 // Bitcoin. Outages are answers (a code and a cause), never silence.
 #pragma once
 
+#include "covenant/output_spend.hpp"
 #include "covenant/wallet.hpp"
 
 #include <caf/error.hpp>
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace covsigner::covenant {
 
@@ -82,24 +84,37 @@ typename Inspector::result_type inspect(Inspector& f, chain_height& x) {
   return f(caf::meta::type_name("chain_height"), x.fresh, x.height, x.age_ms, x.cause);
 }
 
-/// A Bitcoin transaction and its confirmations (active-outpoint resolution).
+/// A Bitcoin transaction, its confirmations and whether the asked output is
+/// unspent (active-outpoint resolution). `code`, `transaction_hex`,
+/// `confirmations` and `cause` are the transaction's read; `output` is read
+/// only once the transaction was found (else unknown), and is unknown with
+/// `output_cause` saying why when that second read failed.
 struct outpoint_reply {
   chain_code code = chain_code::unavailable;
   std::string transaction_hex;
   std::uint64_t confirmations = 0;
   std::string cause;
+  covenant::output_spend output = covenant::output_spend::unknown;
+  std::string output_cause;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outpoint_reply& x) {
   return f(caf::meta::type_name("outpoint_reply"), x.code, x.transaction_hex, x.confirmations,
-           x.cause);
+           x.cause, x.output, x.output_cause);
 }
 
+/// breaker_status::state of a reader that crashed more often than its
+/// restart budget allows and is no longer restarted.
+inline constexpr std::string_view failed_reader_state = "failed";
+/// breaker_status::state of a reader whose supervisor could not reach it
+/// (it is being restarted).
+inline constexpr std::string_view restarting_reader_state = "restarting";
+
 /// A reader's circuit breaker and supervision, for /readyz and /metrics.
-/// `state` is the breaker's (closed | open | half_open), or "failed" when
-/// the reader crashed more often than its restart budget allows and is no
-/// longer restarted: the node must then report not ready.
+/// `state` is the breaker's (chain::to_string(breaker_state): closed | open
+/// | half_open), failed_reader_state (the node must then report not ready)
+/// or restarting_reader_state.
 struct breaker_status {
   std::string source;
   std::string state;

@@ -38,10 +38,13 @@ using chain_head_actor = caf::typed_actor<
   caf::replies_to<height_atom>::with<chain_height>,
   caf::replies_to<status_atom>::with<breaker_status>>;
 
-/// Active-outpoint transaction and confirmations. Argument: txid in display
-/// order, 0x-hex.
+/// Active-outpoint transaction, confirmations and spent state. Arguments:
+/// txid in display order, 0x-hex (an invalid one is answered with
+/// caf::sec::invalid_argument), and the output index. The reader reads the
+/// transaction, then (found only) the output's spent state: two calls, each
+/// counted by its breaker.
 using bitcoin_reader_actor = caf::typed_actor<
-  caf::replies_to<outpoint_atom, std::string>::with<outpoint_reply>,
+  caf::replies_to<outpoint_atom, std::string, std::uint32_t>::with<outpoint_reply>,
   caf::replies_to<status_atom>::with<breaker_status>>;
 
 } // namespace covsigner::messages

@@ -1,5 +1,7 @@
 #include "transport/http_metrics.hpp"
 
+#include "chain/circuit_breaker.hpp"
+
 #include <prometheus/text_serializer.h>
 
 #include <sstream>
@@ -143,7 +145,10 @@ std::string http_metrics::render(const server_gauges& g) {
     sessions_interrupted_->Set(static_cast<double>(g.sessions.interrupted));
   }
   for (const auto& b : g.breakers) {
-    for (std::string_view state : {"closed", "open", "half_open", "failed"})
+    for (std::string_view state :
+         {chain::to_string(chain::breaker_state::closed), chain::to_string(chain::breaker_state::open),
+          chain::to_string(chain::breaker_state::half_open), messages::failed_reader_state,
+          messages::restarting_reader_state})
       breaker_state_->Add({{"reader", b.source}, {"state", std::string{state}}})
         .Set(b.state == state ? 1 : 0);
     breaker_failures_->Add({{"reader", b.source}}).Set(static_cast<double>(b.failures));

@@ -84,6 +84,12 @@ void apply_reader_settings(const apps::covsignerd_config& cfg, actors::node_opti
   options.timeouts.chain = std::max(
     options.timeouts.chain, std::chrono::milliseconds(cfg.chain_request_timeout_ms +
                                                       cfg.chain_registry_timeout_ms + 1000));
+  // A session's outpoint read is two Bitcoin reader calls in a row (the
+  // transaction, then gettxout): its bound outlasts both, so an outage is
+  // the reader's answer rather than a session timeout.
+  options.sessions.tbtc.chain_timeout =
+    std::max(options.sessions.tbtc.chain_timeout,
+             2 * reader.request_timeout + std::chrono::milliseconds(1000));
 }
 
 std::string env_or_empty(const char* name) {

@@ -7,6 +7,8 @@
 // side stays the development fixture (the dev wallet, host height 1000),
 // without its simulated Bitcoin transactions. Each test mines its own
 // chain: coins, the funding transactions of the requests, confirmations.
+// Refusals (too few confirmations, a reorg, a spent outpoint, the RPC down)
+// leave the audit log unchanged.
 #include "tests/support/bcoin_regtest.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/dev_examples.hpp"
@@ -408,6 +410,55 @@ TEST_F(BitcoinRegtest, BitcoinRpcDownOpensTheReaderBreakerAndNothingIsSigned) {
   EXPECT_EQ(detail, unavailable + "Bitcoin circuit breaker is open (fast fail)");
   EXPECT_NE(slurp(node_log).find("Bitcoin circuit breaker open"), std::string::npos);
   EXPECT_EQ(audit_lines(), 0u) << "a job was signed without Bitcoin data";
+
+  // The node says so: not ready (the tbtc engine signs nothing without
+  // Bitcoin data), naming the reader, and the breaker in /metrics.
+  httplib::Client http("127.0.0.1", port);
+  auto ready = http.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503) << ready->body;
+  EXPECT_NE(ready->body.find(R"("failing":["bitcoin_reader: breaker open"])"), std::string::npos)
+    << ready->body;
+  EXPECT_NE(ready->body.find(R"("Bitcoin":"open")"), std::string::npos) << ready->body;
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  for (const char* line : {R"(covsigner_reader_breaker_state{reader="Bitcoin",state="open"} 1)",
+                           R"(covsigner_reader_breaker_state{reader="Bitcoin",state="closed"} 0)",
+                           R"(covsigner_reader_failures{reader="Bitcoin"} 2)",
+                           R"(covsigner_reader_rejected{reader="Bitcoin"} 1)"})
+    EXPECT_NE(metrics->body.find(line), std::string::npos) << line << "\n" << metrics->body;
+}
+
+TEST_F(BitcoinRegtest, AnOutpointAlreadySpentIsRefusedAndNothingMoreIsSigned) {
+  ASSERT_NO_FATAL_FAILURE(start_node(3));
+  auto f = fund("self_v1", bcoin->block_count() - 1);
+  bcoin->mine(3);
+  auto answer = submit("self_v1", f.request, "rr_spend");
+  ASSERT_EQ(json_string(answer, "status"), "READY") << answer;
+  ASSERT_EQ(audit_lines(), 1u);
+  const auto spend = parse_hex_tx(json_string(answer, "transactionHex"));
+  const auto spend_txid = bitcoin::to_display_hex(bitcoin::txid(spend));
+  const std::string refusal = "active outpoint 0x" + f.txid +
+                              ":0 is already spent (not in the Bitcoin node's unspent outputs)";
+
+  // Spent by a transaction in the mempool (the peer answers gettxout as
+  // Bitcoin Core does there), then in a block.
+  auto sent = bcoin->send(spend);
+  ASSERT_TRUE(sent.ok()) << sent.message;
+  EXPECT_TRUE(bcoin->must("gettxout", {f.txid, 0, true}).is_null());
+  EXPECT_FALSE(bcoin->must("gettxout", {f.txid, 0, false}).is_null()) << "still in the chain's set";
+  auto detail = failed_detail(submit("self_v1", f.request, "rr_spent_in_mempool"));
+  EXPECT_EQ(detail, refusal);
+  bcoin->mine(1);
+  ASSERT_EQ(bcoin->confirmations(spend_txid), 1u);
+  EXPECT_TRUE(bcoin->must("gettxout", {f.txid, 0, false}).is_null());
+  detail = failed_detail(submit("self_v1", f.request, "rr_spent_in_block"));
+  EXPECT_EQ(detail, refusal);
+  EXPECT_EQ(audit_lines(), 1u) << "a spent outpoint reached the signer";
+  // The funding transaction itself is untouched: its other output (the
+  // change) is still unspent.
+  EXPECT_FALSE(bcoin->must("gettxout", {f.txid, 1, true}).is_null());
 }
 
 

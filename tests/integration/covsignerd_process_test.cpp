@@ -370,6 +370,7 @@ TEST_F(Covsignerd, DevIniRunsTheSimulatedFixtureChainAndVerifiesCertificates) {
   EXPECT_NE(ready->body.find(R"("breakers":{)"), std::string::npos) << ready->body;
   EXPECT_NE(ready->body.find(R"("Bridge":"closed")"), std::string::npos) << ready->body;
   EXPECT_NE(ready->body.find(R"("wallet registry":"closed")"), std::string::npos) << ready->body;
+  EXPECT_NE(ready->body.find(R"("Bitcoin":"closed")"), std::string::npos) << ready->body;
   auto metrics = http.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find(R"(covsigner_reader_breaker_state{reader="Bridge",state="closed"} 1)"),

@@ -32,8 +32,10 @@ Module._load = function load(request, parent, isMain) {
 };
 
 const bcoin = require('bcoin');
-// bcoin's own HTTP/RPC library (a dependency of bcoin, resolved from it).
+// bcoin's own HTTP/RPC and argument libraries (dependencies of bcoin,
+// resolved from it).
 const { RPCError } = require(require.resolve('bweb', { paths: [require.resolve('bcoin')] }));
+const Validator = require(require.resolve('bval', { paths: [require.resolve('bcoin')] }));
 
 const port = Number(process.argv[2]);
 const apiKey = process.argv[3];
@@ -105,6 +107,25 @@ async function sendRawTransaction(args) {
   return tx.txid();
 }
 
+// bcoin 1.0.2's gettxout with include_mempool finds outputs created in its
+// mempool but ignores spends made there: a confirmed output that a mempool
+// transaction spends is still answered as unspent. Bitcoin Core answers null
+// for it (rpc/blockchain.cpp: the mempool view, then mempool.isSpent). This
+// wrapper keeps bcoin's answer and adds that one check, from bcoin's own
+// mempool.
+let bcoinGetTXOut;
+async function getTXOut(args, help) {
+  const coin = await bcoinGetTXOut.call(this, args, help);
+  if (coin === null || help)
+    return coin;
+  const valid = new Validator(args);
+  // bcoin keys outpoints by the txid in internal byte order, as hex.
+  const hash = Buffer.from(valid.str(0), 'hex').reverse().toString('hex');
+  if (valid.bool(2, true) && node.mempool.isSpent(hash, valid.u32(1)))
+    return null;
+  return coin;
+}
+
 async function main() {
   await node.open();
   // The pool is "connected" to no one: bcoin's chain reset (invalidateblock)
@@ -112,6 +133,8 @@ async function main() {
   // if it is not.
   await node.connect();
   node.rpc.calls.sendrawtransaction = sendRawTransaction;
+  bcoinGetTXOut = node.rpc.calls.gettxout;
+  node.rpc.calls.gettxout = getTXOut;
   process.stdout.write(`ready ${port}\n`);
 }
 

@@ -1,5 +1,6 @@
 // A node with chain readers (fixture chain, simulated faults): readiness
-// follows the Bridge reader's breaker and the freshness of the chain head.
+// follows the Bridge reader's breaker, the Bitcoin reader's under the tbtc
+// engine, and the freshness of the chain head.
 #include "actors/node_bootstrap.hpp"
 #include "tests/support/actor_system.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -26,7 +27,10 @@ protected:
   test_support::temp_dir dir;
   actors::running_node node;
 
-  void SetUp() override {
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(start(actors::engine_kind::passive)); }
+
+  // Restartable on the same data dir (stop the running one first).
+  void start(actors::engine_kind engine) {
     auto fixture = dir.path() / "chain.json";
     std::ofstream(fixture) << R"({"hostChainHeight": 1000, "bitcoinHeight": 850000})";
     actors::node_options options;
@@ -36,10 +40,32 @@ protected:
     options.head.refresh_interval = 50ms;
     options.head.max_age = 400ms;
     options.bridge.reader.breaker.failure_threshold = 2;
+    options.bitcoin.breaker.failure_threshold = 2;
+    options.bitcoin.breaker.open_backoff = 60s;
+    options.sessions.engine = engine;
     auto started = actors::start_node(system, options);
     ASSERT_TRUE(std::holds_alternative<actors::running_node>(started))
       << std::get<std::string>(started);
     node = std::move(std::get<actors::running_node>(started));
+  }
+
+  // Two failed outpoint reads: the Bitcoin reader's breaker opens.
+  void open_the_bitcoin_breaker() {
+    ASSERT_TRUE(node.chain_faults);
+    node.chain_faults->set(chain::fault_mode::fail, 0ms, "Bitcoin");
+    caf::scoped_actor self{system};
+    for (int i = 0; i < 2; ++i)
+      self->request(node.bitcoin_reader, 10s, outpoint_atom::value, "0x" + std::string(64, '1'),
+                    std::uint32_t{0})
+        .receive([](outpoint_reply& o) { EXPECT_EQ(o.code, chain_code::unavailable); },
+                 [&](caf::error& e) { ADD_FAILURE() << system.render(e); });
+  }
+
+  std::map<std::string, std::string> breaker_states(const readiness& r) {
+    std::map<std::string, std::string> states;
+    for (const auto& b : r.breakers)
+      states[b.source] = b.state;
+    return states;
   }
 
   void TearDown() override { actors::stop_node(system, node); }
@@ -83,14 +109,38 @@ TEST_F(NodeChain, NotReadyOnceTheBridgeBreakerOpensOrTheHeadGoesStale) {
   EXPECT_FALSE(r.ready);
   EXPECT_TRUE(failing_contains(r, "bridge_reader: breaker open")) << ::testing::PrintToString(r.failing);
   EXPECT_TRUE(failing_contains(r, "chain_head: stale")) << ::testing::PrintToString(r.failing);
-  // Both readers' breakers are reported (for /metrics); only the Bridge's
+  // Every reader's breaker is reported (for /metrics); only the Bridge's
   // fails readiness.
-  std::map<std::string, std::string> states;
-  for (const auto& b : r.breakers)
-    states[b.source] = b.state;
-  ASSERT_EQ(states.size(), 2u) << ::testing::PrintToString(states);
+  auto states = breaker_states(r);
+  ASSERT_EQ(states.size(), 3u) << ::testing::PrintToString(states);
   EXPECT_EQ(states["Bridge"], "open");
   EXPECT_EQ(states.count("wallet registry"), 1u);
+  EXPECT_EQ(states.count("Bitcoin"), 1u);
+}
+
+// The tbtc engine signs nothing without Bitcoin data: its reader's open
+// breaker makes the node not ready, named as the Bridge's is.
+TEST_F(NodeChain, NotReadyOnceTheBitcoinBreakerOpensUnderTheTbtcEngine) {
+  actors::stop_node(system, node);
+  ASSERT_NO_FATAL_FAILURE(start(actors::engine_kind::tbtc));
+  std::this_thread::sleep_for(150ms); // the chain head's first refresh
+  ASSERT_TRUE(ready().ready);
+  ASSERT_NO_FATAL_FAILURE(open_the_bitcoin_breaker());
+  auto r = ready();
+  EXPECT_FALSE(r.ready);
+  ASSERT_EQ(r.failing.size(), 1u) << ::testing::PrintToString(r.failing);
+  EXPECT_EQ(r.failing[0], "bitcoin_reader: breaker open");
+  EXPECT_EQ(breaker_states(r)["Bitcoin"], "open");
+}
+
+// The passive engine never reads Bitcoin: the open breaker is reported, and
+// the node stays ready.
+TEST_F(NodeChain, TheBitcoinBreakerIsOnlyReportedUnderThePassiveEngine) {
+  std::this_thread::sleep_for(150ms);
+  ASSERT_NO_FATAL_FAILURE(open_the_bitcoin_breaker());
+  auto r = ready();
+  EXPECT_TRUE(r.ready) << ::testing::PrintToString(r.failing);
+  EXPECT_EQ(breaker_states(r)["Bitcoin"], "open");
 }
 
 TEST_F(NodeChain, ABadChainConfigurationStartsNothing) {

@@ -97,5 +97,49 @@ TEST(ChainFixture, SourcesAnswerAndInjectFaultsLabelledSimulated) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
 }
 
+// The simulated chain's spent state: listed outputs are spent, the other
+// outputs of a listed transaction unspent, an unknown transaction's outputs
+// not unspent (as gettxout answers null for them).
+TEST(ChainFixture, SpentOutputsAreSpentAndTheRestUnspent) {
+  auto json = fixture_json();
+  json.replace(json.find("\"confirmations\": 7"), 18, R"("confirmations": 7, "spentOutputs": [1, 3])");
+  std::string error;
+  auto parsed = parse_fixture(json, error);
+  ASSERT_TRUE(parsed) << error;
+  auto chain = std::make_shared<const fixture_chain>(*parsed);
+  auto faults = std::make_shared<fault_switch>(2s);
+  auto bitcoin = make_fixture_bitcoin(chain, faults);
+  const auto txid = *crypto::fixed_from_0x_hex<32>("0x" + std::string(64, 'c'));
+  using covenant::output_spend;
+  for (std::uint32_t vout : {0u, 2u}) {
+    auto r = bitcoin->output_spend(txid, vout);
+    ASSERT_EQ(r.code, read_code::ok) << r.cause;
+    EXPECT_EQ(r.value, output_spend::unspent) << vout;
+  }
+  for (std::uint32_t vout : {1u, 3u})
+    EXPECT_EQ(bitcoin->output_spend(txid, vout).value, output_spend::spent) << vout;
+  EXPECT_EQ(bitcoin->output_spend(crypto::hash32{}, 0).value, output_spend::spent);
+  faults->set(fault_mode::fail);
+  auto failed = bitcoin->output_spend(txid, 0);
+  EXPECT_EQ(failed.code, read_code::unavailable);
+  EXPECT_EQ(failed.cause, "fixture Bitcoin failed (simulated fault)");
+}
+
+TEST(ChainFixture, RejectsSpentOutputsThatAreNotOutputIndexes) {
+  for (const auto& [value, expected] : std::vector<std::pair<std::string, std::string>>{
+         {"0", "transactions[0]: \"spentOutputs\" must be an array of output indexes"},
+         {"[0, -1]", "transactions[0]: \"spentOutputs\"[1] must be an output index (0..4294967295)"},
+         {"[4294967296]",
+          "transactions[0]: \"spentOutputs\"[0] must be an output index (0..4294967295)"},
+         {"[\"0\"]", "transactions[0]: \"spentOutputs\"[0] must be an output index (0..4294967295)"}}) {
+    auto json = fixture_json();
+    json.replace(json.find("\"confirmations\": 7"), 18,
+                 "\"confirmations\": 7, \"spentOutputs\": " + value);
+    std::string error;
+    EXPECT_FALSE(parse_fixture(json, error)) << value;
+    EXPECT_EQ(error, expected) << value;
+  }
+}
+
 } // namespace
 } // namespace covsigner::chain

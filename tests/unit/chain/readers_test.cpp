@@ -266,16 +266,20 @@ TEST_F(Readers, ChainHeadWithoutAnyHeightIsNotFresh) {
 
 TEST_F(Readers, BitcoinReaderResolvesTransactions) {
   auto btc = spawn_bitcoin_reader(sys, chain::make_fixture_bitcoin(fixture, nullptr));
-  auto r = ask<outpoint_reply>(sys, btc, 5s, outpoint_atom::value, test_support::txid_hex);
+  auto r = ask<outpoint_reply>(sys, btc, 5s, outpoint_atom::value, test_support::txid_hex,
+                               std::uint32_t{0});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->code, chain_code::ok);
   EXPECT_EQ(r->transaction_hex, "0200000001");
   EXPECT_EQ(r->confirmations, 6u);
+  EXPECT_EQ(r->output, covenant::output_spend::unspent);
   auto missing = "0x" + std::string(64, 'd');
-  r = ask<outpoint_reply>(sys, btc, 5s, outpoint_atom::value, missing);
+  r = ask<outpoint_reply>(sys, btc, 5s, outpoint_atom::value, missing, std::uint32_t{0});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->code, chain_code::not_found);
   EXPECT_EQ(r->cause, "fixture Bitcoin has no transaction " + missing);
+  // No transaction: its output is not asked about.
+  EXPECT_EQ(r->output, covenant::output_spend::unknown);
   caf::anon_send_exit(btc, caf::exit_reason::user_shutdown);
 }
 

@@ -11,6 +11,8 @@
 #include "bitcoin/interpreter.hpp"
 #include "covenant/signing_engine.hpp"
 
+#include <fstream>
+#include <iterator>
 
 using namespace covsigner;
 using namespace covsigner::messages;
@@ -113,6 +115,32 @@ TEST_F(NodeSigning, TooFewConfirmationsFailBeforeAnySignature) {
   EXPECT_EQ(reply.result.reason, "INVALID_INPUT");
   EXPECT_EQ(reply.result.detail, "active outpoint transaction must have at least 6 confirmations");
   EXPECT_FALSE(std::filesystem::exists(audit_log()));
+}
+
+// The simulated chain marks self_v1's covenant output spent: the job fails
+// naming the outpoint, before SIGNING, so nothing reaches the audit log;
+// the unspent qc_v1 outpoint on the same chain is still signed.
+TEST_F(NodeSigning, ASpentActiveOutpointFailsBeforeAnySignature) {
+  auto options = signing_options();
+  std::ifstream in(options.chain->fixture_file);
+  auto fixture =
+    boost::json::parse(std::string(std::istreambuf_iterator<char>(in), {})).as_object();
+  const auto vout = self_v1.request.at("activeOutpoint").at("vout").to_number<std::uint32_t>();
+  for (auto& tx : fixture.at("transactions").as_array())
+    if (tx.at("txid") == boost::json::value("0x" + self_v1.txid_display))
+      tx.as_object()["spentOutputs"] = boost::json::array{vout};
+  std::ofstream(options.chain->fixture_file) << boost::json::serialize(fixture);
+  start(options);
+  auto reply = submit(self_v1.request, "self_v1", "ors_spent");
+  EXPECT_EQ(reply.result.status, "FAILED");
+  EXPECT_EQ(reply.result.reason, "INVALID_INPUT");
+  EXPECT_EQ(reply.result.detail, "active outpoint 0x" + self_v1.txid_display + ":" +
+                                   std::to_string(vout) +
+                                   " is already spent (not in the Bitcoin node's unspent outputs)");
+  EXPECT_FALSE(std::filesystem::exists(audit_log()));
+  auto signed_reply = submit(qc_v1.request, "qc_v1", "ors_unspent");
+  EXPECT_EQ(signed_reply.result.status, "READY") << signed_reply.result.detail;
+  EXPECT_EQ(audit_entries().size(), 1u);
 }
 
 TEST_F(NodeSigning, AnUnknownActiveOutpointFails) {

@@ -80,6 +80,7 @@ outpoint_lookup found(const funded_request& f, std::uint64_t confirmations = 6) 
   l.result = outpoint_lookup::outcome::found;
   l.transaction_hex = crypto::to_hex(bitcoin::serialize_with_witness(f.funding_tx));
   l.confirmations = confirmations;
+  l.output = output_spend::unspent;
   return l;
 }
 
@@ -285,6 +286,38 @@ TEST_F(ActiveOutpoint, OutputChecks) {
   expect_failed(resolve_active_outpoint(prep_for(other_value), found(other_value), gate_on()),
                 failure_reason::invalid_input,
                 "active outpoint value does not match migration transaction plan");
+}
+
+// Ours, not the reference's: a spent output, or one whose spent state the
+// reader could not tell, is never signed. Both are checked once the output
+// is known to exist (the index check wins over them).
+TEST_F(ActiveOutpoint, SpentOrUnknownSpentStateIsRefusedNamingTheOutpoint) {
+  const auto outpoint = "0x" + f.txid_display + ":" +
+                        std::to_string(f.request.at("activeOutpoint").at("vout").to_number<int>());
+  auto spent = found(f);
+  spent.output = output_spend::spent;
+  expect_failed(resolve_active_outpoint(prep, spent, gate_on()), failure_reason::invalid_input,
+                "active outpoint " + outpoint +
+                  " is already spent (not in the Bitcoin node's unspent outputs)");
+  auto unknown = found(f);
+  unknown.output = output_spend::unknown;
+  unknown.output_cause = "Bitcoin circuit breaker is open (fast fail)";
+  expect_failed(resolve_active_outpoint(prep, unknown, gate_on()), failure_reason::invalid_input,
+                "cannot determine whether active outpoint " + outpoint +
+                  " is unspent: Bitcoin circuit breaker is open (fast fail)");
+  // A reader that never filled it in (the default) fails closed too.
+  outpoint_lookup unset = found(f);
+  unset.output = outpoint_lookup{}.output;
+  EXPECT_TRUE(std::holds_alternative<job_transition>(resolve_active_outpoint(prep, unset, gate_on())));
+  // Fewer confirmations and a bad index are named first.
+  expect_failed(resolve_active_outpoint(prep, [&] { auto l = spent; l.confirmations = 5; return l; }(),
+                                        gate_on()),
+                failure_reason::invalid_input,
+                "active outpoint transaction must have at least 6 confirmations");
+  auto far = f;
+  far.request["activeOutpoint"].as_object()["vout"] = 3;
+  expect_failed(resolve_active_outpoint(prep_for(far), spent, gate_on()),
+                failure_reason::invalid_input, "active outpoint output index is out of range");
 }
 
 TEST_F(ActiveOutpoint, ScriptHash) {

@@ -111,6 +111,10 @@ TEST_P(DevChainExample, ValidatesVerifiesAndSignsOnTheDevChain) {
   lookup.transaction_hex = tx_it->second.hex;
   lookup.confirmations = tx_it->second.confirmations;
   EXPECT_GE(lookup.confirmations, covenant::default_min_confirmations);
+  // The dev chain marks no output spent (`make run` ends READY).
+  const bool spent = chain.spent_outputs.count({tx_it->first, prep.request.active_outpoint.vout}) > 0;
+  EXPECT_FALSE(spent) << "the dev chain spends " << prep.active_txid_display;
+  lookup.output = spent ? covenant::output_spend::spent : covenant::output_spend::unspent;
   auto resolved = covenant::resolve_active_outpoint(prep, lookup, settings);
   if (auto* t = std::get_if<covenant::job_transition>(&resolved))
     FAIL() << t->reason << ": " << t->detail;

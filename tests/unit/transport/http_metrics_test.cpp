@@ -36,6 +36,13 @@ TEST(HttpMetrics, BreakerStatesAreOneSeriesPerReaderAndState) {
             std::string::npos);
   EXPECT_NE(text.find(R"(covsigner_reader_breaker_state{reader="Bridge",state="half_open"} 1)"),
             std::string::npos);
+  // A reader its supervisor is restarting has a state of its own.
+  g.breakers[0].state = std::string{messages::restarting_reader_state};
+  text = metrics.render(g);
+  EXPECT_NE(text.find(R"(covsigner_reader_breaker_state{reader="Bridge",state="restarting"} 1)"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find(R"(covsigner_reader_breaker_state{reader="Bridge",state="half_open"} 0)"),
+            std::string::npos);
 }
 
 TEST(HttpMetrics, StoreRoundsAndSessionsComeFromTheNodesAnswer) {
