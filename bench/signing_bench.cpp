@@ -16,13 +16,12 @@
 //                        READY)
 //
 // Data lives under <build>/bench-signing-data, removed at exit.
+// The test support reads the pinned vectors the repository carries.
 #include <filesystem>
 #include <string>
 
-// The test support reads the pinned vectors next to the repository.
 static const std::string bench_vectors_dir =
-  (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "shared" / "vectors")
-    .string();
+  (std::filesystem::path(__FILE__).parent_path().parent_path() / "tests" / "vectors").string();
 #define COVSIGNER_VECTORS_DIR bench_vectors_dir
 
 #include "actors/node_bootstrap.hpp"
