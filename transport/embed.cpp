@@ -5,6 +5,7 @@
 #include "persistence/sync_option.hpp"
 #include "transport/approval_requirements.hpp"
 #include "transport/auth.hpp"
+#include "transport/gateway.hpp"
 #include "transport/http_server.hpp"
 #include "transport/node_client.hpp"
 #include "transport/token_source.hpp"
@@ -141,6 +142,9 @@ std::variant<plan, std::string> make_plan(const node_options& o, node_secrets& s
   if (o.port != 0)
     if (auto err = transport::check_approval_setup(setup))
       return *err;
+  if (o.caf_io_port != 0)
+    if (auto err = transport::check_caf_io_access(o.caf_io_address, o.caf_io_port))
+      return *err;
 
   auto& n = p.node;
   n.data_dir = o.data_dir;
@@ -189,59 +193,30 @@ std::variant<plan, std::string> make_plan(const node_options& o, node_secrets& s
   return p;
 }
 
-// A pipeline error as the node's typed reply: the same status and text the
-// HTTP API answers (a stale chain head is a 503 naming chain_head).
-node_reply from_prepare(const transport::http_error& err,
-                        const chain::published_height* height) {
-  node_reply r;
-  r.message = err.message;
-  if (height && err.status == 500 && err.log_detail == covenant::height_unavailable_message) {
-    auto cause = height->read().cause;
-    if (cause.empty()) // it turned fresh since the request was validated
-      cause = "chain_head: host chain height was stale when this request was validated";
-    r.code = reply_code::unavailable;
-    r.cause = reply_cause::chain_head_stale;
-    r.message = covenant::stale_chain_height_message(cause);
-    return r;
-  }
-  switch (err.status) {
-    case 400:
-      r.code = reply_code::bad_request;
-      r.cause = reply_cause::invalid_request;
-      return r;
-    case 503:
-      r.code = reply_code::unavailable;
-      r.cause = reply_cause::chain_head_stale;
-      return r;
-    default:
-      r.code = reply_code::internal;
-      r.cause = reply_cause::internal;
-      r.message = err.log_detail.empty() ? err.message : err.log_detail;
-      return r;
-  }
-}
-
 } // namespace
 
 void prepare_config(caf::actor_system_config& cfg, const node_options& options) {
   cfg.add_message_types<caf::id_block::covsigner>();
-  // The remote signer backend talks caf::io (with TLS: CAF's OpenSSL
-  // module); other backends open no CAF network port and load neither.
-  if (options.signer_backend == "remote") {
+  cfg.add_message_types<caf::id_block::covsigner_gateway>();
+  // The remote signer backend and --caf-io talk caf::io (the remote signer
+  // with TLS: CAF's OpenSSL module); otherwise no CAF network port is
+  // opened and neither is loaded.
+  if (options.signer_backend == "remote" || options.caf_io_port != 0)
     cfg.load<caf::io::middleman>();
-    if (options.signer_remote_tls)
-      cfg.load<caf::openssl::manager>();
-  }
+  if (options.signer_backend == "remote" && options.signer_remote_tls)
+    cfg.load<caf::openssl::manager>();
 }
 
 struct embedded_node::impl {
   caf::actor_system& system;
   std::chrono::milliseconds grace;
   actors::running_node node;
-  transport::request_policy policy;
+  transport::gateway_settings gateway_settings;
+  messages::gateway_actor gateway;
   std::unique_ptr<transport::node_client> client;
   std::unique_ptr<transport::http_server> server;
   int port = 0;
+  int caf_io_port = 0;
   bool stopped = false;
 };
 
@@ -257,8 +232,10 @@ embedded_node::start(caf::actor_system& system, const node_options& options,
     return "cannot start covsignerd: " + *err;
   auto self = std::make_unique<impl>(impl{system, std::chrono::milliseconds(options.shutdown_grace_ms),
                                           std::move(std::get<actors::running_node>(started)),
-                                          p.http.policy, nullptr, nullptr, 0, false});
+                                          {}, {}, nullptr, nullptr, 0, 0, false});
   auto& node = self->node;
+  self->gateway_settings = {node.node, p.http.policy, node.head_height, node.published};
+  self->gateway = system.spawn<caf::detached>(transport::gateway, self->gateway_settings);
   if (p.node.unsafe_no_fsync)
     spdlog::warn("--store.sync=none: EVERY FSYNC IS DISABLED. Acknowledged jobs are lost on a "
                  "power cut or kernel crash. For benchmarks only; never run a signer like this.");
@@ -275,6 +252,15 @@ embedded_node::start(caf::actor_system& system, const node_options& options,
                  p.node.chain->wallet_registry_address);
   embedded_node result{std::move(self)};
   auto& st = *result.impl_;
+  if (options.caf_io_port != 0) {
+    auto published = transport::publish_gateway(system, st.gateway, options.caf_io_address,
+                                                options.caf_io_port);
+    if (auto* err = std::get_if<std::string>(&published))
+      return *err; // result's destructor stops the node
+    st.caf_io_port = std::get<std::uint16_t>(published);
+    spdlog::info("published the node's gateway on caf::io at [{}:{}] (loopback only)",
+                 options.caf_io_address, st.caf_io_port);
+  }
   if (options.port == 0) {
     spdlog::info("HTTP disabled (port 0); data_dir=[{}]", options.data_dir);
     return result;
@@ -318,32 +304,19 @@ const node_actor& embedded_node::actor() const { return impl_->node.node; }
 
 std::variant<submit_command, node_reply>
 embedded_node::prepare_submit(std::string_view route, std::string_view body) const {
-  auto policy = impl_->policy;
-  const auto* height = impl_->node.head_height.get();
-  if (height)
-    if (auto h = height->read(); h.fresh)
-      policy.validation.current_height = h.height;
-  auto prepared = transport::prepare_submit(body, route, policy);
-  if (auto* err = std::get_if<transport::http_error>(&prepared))
-    return from_prepare(*err, height);
-  return std::get<submit_command>(std::move(prepared));
+  return transport::prepare_submit_reply(impl_->gateway_settings, route, body);
 }
 
 std::variant<poll_command, node_reply> embedded_node::prepare_poll(std::string_view route,
                                                                   std::string_view body) const {
-  auto policy = impl_->policy;
-  const auto* height = impl_->node.head_height.get();
-  if (height)
-    if (auto h = height->read(); h.fresh)
-      policy.validation.current_height = h.height;
-  auto prepared =
-    transport::prepare_poll(body, route, std::nullopt, policy, impl_->node.published.get());
-  if (auto* err = std::get_if<transport::http_error>(&prepared))
-    return from_prepare(*err, height);
-  return std::get<poll_command>(std::move(prepared));
+  return transport::prepare_poll_reply(impl_->gateway_settings, route, body);
 }
 
 int embedded_node::http_port() const { return impl_->port; }
+
+int embedded_node::caf_io_port() const { return impl_->caf_io_port; }
+
+const gateway_actor& embedded_node::gateway() const { return impl_->gateway; }
 
 const std::string& embedded_node::load_summary() const { return impl_->node.load_summary; }
 
@@ -360,7 +333,26 @@ void embedded_node::stop() {
     impl_->server->stop();
   impl_->server.reset();
   impl_->client.reset();
+  if (impl_->caf_io_port != 0)
+    impl_->system.middleman().unpublish(impl_->gateway, static_cast<std::uint16_t>(impl_->caf_io_port));
+  caf::anon_send_exit(impl_->gateway, caf::exit_reason::user_shutdown);
   actors::stop_node(impl_->system, impl_->node, impl_->grace);
+}
+
+std::variant<gateway_actor, std::string> connect(caf::actor_system& system,
+                                                 const std::string& host, int port) {
+  auto failed = [&](const std::string& why) {
+    return "cannot connect to the covsigner gateway at " + host + ":" + std::to_string(port) +
+           ": " + why;
+  };
+  if (port < 1 || port > 65535)
+    return failed("expected a port in 1..65535");
+  if (!system.has_middleman())
+    return failed("the actor system does not load caf::io::middleman");
+  auto remote = system.middleman().remote_actor<gateway_actor>(host, static_cast<std::uint16_t>(port));
+  if (!remote)
+    return failed(system.render(remote.error()));
+  return *remote;
 }
 
 int http_status(const node_reply& reply) {

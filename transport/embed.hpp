@@ -6,6 +6,11 @@
 // The node's typed handle is messages::node_actor (messages/node.hpp):
 //   submit_command -> node_reply, poll_command -> node_reply,
 //   ready_atom -> readiness, core_atom -> node_core.
+// Its gateway, messages::gateway_actor (messages/gateway.hpp), takes the
+// request bodies an HTTP client would POST and validates them itself:
+//   body_submit -> node_reply, body_poll -> node_reply, ready_atom -> readiness.
+// It is what covsignerd publishes over caf::io (--caf-io.port); connect()
+// reaches it from another process.
 // A node_reply that is not ok carries a reply_cause (registry unavailable,
 // Bridge unavailable, poisoned key, queue full, conflict, not found, ...)
 // to branch on, and the reference's text in `message`.
@@ -16,6 +21,7 @@
 #pragma once
 
 #include "chain/fault_switch.hpp"
+#include "messages/gateway.hpp"
 #include "messages/node.hpp"
 #include "messages/type_ids.hpp"
 
@@ -77,6 +83,8 @@ struct node_options {
   std::size_t sessions_max_queued = 16384;           // --sessions.max-queued
   std::size_t sessions_timeout_ms = 300000;          // --sessions.timeout-ms
   std::size_t shutdown_grace_ms = 10000;             // --shutdown.grace-ms
+  int caf_io_port = 0;                      // --caf-io.port; 0: the gateway is not published
+  std::string caf_io_address = "127.0.0.1"; // --caf-io.address; loopback only
 
   // Signing (reference §6.2, §7.1): the safe defaults refuse to sign.
   bool bridge_covenant_fraud_defense_confirmed = false; // --bridge-covenant-fraud-defense-confirmed
@@ -119,10 +127,12 @@ struct node_secrets {
 };
 
 /// Prepares `cfg` for a node with `options` before the host builds its
-/// actor_system from it: registers covsigner's message types (needed for
-/// caf::io, on both ends) and loads caf::io's middleman (and CAF's OpenSSL
-/// module) when the options need them (remote signer). Never fails; call it
-/// once per config, from the thread that owns `cfg`.
+/// actor_system from it: registers covsigner's message types (the
+/// covsigner and covsigner_gateway blocks, needed for caf::io on both ends)
+/// and loads caf::io's middleman (and CAF's OpenSSL module) when the options
+/// need them (remote signer, caf_io_port). Never fails; call it once per
+/// config, from the thread that owns `cfg`. A process that only connects
+/// (connect below) calls it with default options and loads the middleman.
 void prepare_config(caf::actor_system_config& cfg, const node_options& options);
 
 /// A node running inside a host's actor_system. Move-only; destroying it
@@ -136,7 +146,9 @@ public:
   /// loads `options.data_dir`, spawns the node's actors in `system` and,
   /// when `options.port` is not 0, serves the HTTP API on
   /// listen_address:port (its threads; port 0 is "no HTTP", use http_port()
-  /// for the bound one). Blocking file and network I/O: call it from a
+  /// for the bound one); when `options.caf_io_port` is not 0, publishes the
+  /// gateway there over caf::io (caf_io_address must be loopback, see
+  /// transport/gateway.hpp for the exact refusals). Blocking file and network I/O: call it from a
   /// non-actor thread (main, a test, or a detached actor). Returns the node
   /// or the first error, e.g. the path of a lock another process holds; on
   /// error nothing stays running.
@@ -153,6 +165,10 @@ public:
   /// (readiness fails and submits answer submits_refused meanwhile; the
   /// core_atom reply's `generation` counts rebuilds).
   const messages::node_actor& actor() const;
+
+  /// The node's gateway (body-based messages, validated in the gateway;
+  /// the handle covsignerd publishes over caf::io). Same lifetime as actor().
+  const messages::gateway_actor& gateway() const;
 
   /// The pure half of a submit, on the calling thread (thread-safe, no
   /// actor involved): strict decode, validation (approval signatures, trust
@@ -171,6 +187,9 @@ public:
 
   /// The bound HTTP port; 0 when the node serves no HTTP.
   int http_port() const;
+
+  /// The caf::io port the gateway is published on; 0 when it is not.
+  int caf_io_port() const;
 
   /// The store's one-line load summary from start.
   const std::string& load_summary() const;
@@ -193,6 +212,16 @@ private:
   explicit embedded_node(std::unique_ptr<impl> p);
   std::unique_ptr<impl> impl_;
 };
+
+/// Connects to a gateway another process published (covsignerd
+/// --caf-io.port) at host:port over caf::io. `system` must load
+/// caf::io::middleman and register covsigner's types (prepare_config).
+/// Blocking: call it from a non-actor thread. Returns the typed handle or
+/// the error ("cannot connect to the covsigner gateway at H:P: <CAF's
+/// error>"). Every request on the handle needs a timeout: a lost peer
+/// answers request_timeout, not an error of its own.
+std::variant<messages::gateway_actor, std::string> connect(caf::actor_system& system,
+                                                           const std::string& host, int port);
 
 /// The HTTP status a node_reply maps to (200, 400, 404, 503, 500).
 int http_status(const messages::node_reply& reply);

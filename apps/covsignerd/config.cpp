@@ -119,6 +119,13 @@ covsignerd_config::covsignerd_config() {
     .add(node.chain_breaker_window_ms, "breaker-window-ms", "breaker failure window (default: 10000)")
     .add(node.chain_breaker_open_ms, "breaker-open-ms",
          "open breaker: fast fail this long, then one probe (default: 2000)");
+  opt_group{custom_options_, "caf-io"}
+    .add(node.caf_io_port, "port",
+         "publish the node's gateway (request bodies in, typed replies out) over caf::io on "
+         "this port (default: 0 = off)")
+    .add(node.caf_io_address, "address",
+         "caf::io bind address; loopback only (caf::io has no authentication here) "
+         "(default: 127.0.0.1)");
   opt_group{custom_options_, "shutdown"}.add(
     node.shutdown_grace_ms, "grace-ms",
     "on SIGINT/SIGTERM, how long in-flight requests may finish (default: 10000)");

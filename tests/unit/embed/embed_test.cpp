@@ -10,7 +10,13 @@
 #include "transport/embed.hpp"
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 #include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <thread>
@@ -21,6 +27,20 @@ using namespace std::chrono_literals;
 namespace ts = covsigner::test_support;
 
 namespace {
+
+// A port nothing listens on right now (bound to 127.0.0.1:0, then closed).
+int unused_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+    throw std::runtime_error("cannot find an unused port");
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
 
 std::string repeat(const std::string& s, int n) {
   std::string out;
@@ -282,4 +302,62 @@ TEST_F(Embed, InvalidOptionsAreRefusedWithCovsignerdsMessages) {
   o.chain_backend = "carrier-pigeon";
   EXPECT_EQ(refused(o),
             "invalid --chain.backend [carrier-pigeon]: expected none, fixture or ethereum");
+}
+
+// --caf-io: another actor_system (as another process would) reaches the
+// gateway over 127.0.0.1 with the installed messages: submit, dedupe, poll.
+TEST_F(Embed, TheGatewayOverCafIoSubmitsDedupesAndPolls) {
+  options.caf_io_port = unused_loopback_port();
+  start();
+  ASSERT_EQ(node->caf_io_port(), options.caf_io_port);
+  ts::test_actor_system_config client_cfg;
+  embed::prepare_config(client_cfg, {});
+  client_cfg.load<caf::io::middleman>();
+  caf::actor_system client{client_cfg};
+  auto connected = embed::connect(client, "127.0.0.1", options.caf_io_port);
+  ASSERT_TRUE(std::holds_alternative<gateway_actor>(connected))
+    << std::get<std::string>(connected);
+  auto gw = std::get<gateway_actor>(connected);
+  auto ask_gw = [&](auto msg) {
+    node_reply reply;
+    caf::scoped_actor self{client};
+    self->request(gw, 30s, std::move(msg))
+      .receive([&](node_reply& r) { reply = std::move(r); },
+               [&](caf::error& e) { ADD_FAILURE() << client.render(e); });
+    return reply;
+  };
+  auto body = dev_submit_body("self_v1", "ors_embed_caf_io");
+  auto first = ask_gw(body_submit{"self_v1", body});
+  ASSERT_EQ(first.cause, reply_cause::none) << first.message;
+  EXPECT_EQ(first.result.status, "READY");
+  auto again = ask_gw(body_submit{"self_v1", body});
+  EXPECT_EQ(again.cause, reply_cause::none) << again.message;
+  EXPECT_EQ(again.result.request_id, first.result.request_id); // deduplicated, signed once
+  auto request = ts::read_json_file(ts::examples_path("requests/self_v1-certified.json"));
+  auto polled = ask_gw(body_poll{"self_v1",
+    ts::poll_body(request.as_object().at("request").as_object(), "ors_embed_caf_io",
+                  first.result.request_id)});
+  EXPECT_EQ(polled.cause, reply_cause::none) << polled.message;
+  EXPECT_EQ(polled.result, first.result);
+  // The gateway validates: a body the node would refuse never reaches it.
+  auto bad = ask_gw(body_submit{"self_v1", "{}"});
+  EXPECT_EQ(bad.cause, reply_cause::invalid_request);
+  EXPECT_EQ(bad.code, reply_code::bad_request);
+}
+
+TEST_F(Embed, CafIoOnANonLoopbackAddressIsRefused) {
+  options.caf_io_port = 4242;
+  options.caf_io_address = "0.0.0.0";
+  ts::test_actor_system_config c;
+  embed::prepare_config(c, options);
+  caf::actor_system sys{c};
+  auto r = embed::embedded_node::start(sys, options);
+  ASSERT_TRUE(std::holds_alternative<std::string>(r));
+  EXPECT_EQ(std::get<std::string>(r),
+            "--caf-io.address [0.0.0.0] is not a loopback address: caf::io access has no "
+            "authentication and no TLS here, so it is loopback only");
+  // Nothing was left running: the data dir is not locked.
+  options.caf_io_port = 0;
+  auto ok = embed::embedded_node::start(sys, options);
+  EXPECT_TRUE(std::holds_alternative<embed::embedded_node>(ok));
 }
