@@ -5,6 +5,13 @@
 //
 //   coordinator --examples-dir=<covsigner>/examples --data-dir=<fresh dir>
 //
+// Second mode: connect to a running covsignerd's gateway over caf::io
+// (covsignerd --caf-io.port=P on the same fixture chain and dev key),
+// submit the qc_v1 request, submit it again (deduplicated: the same job),
+// poll it:
+//
+//   coordinator --examples-dir=<covsigner>/examples --connect=127.0.0.1:P
+//
 // DEVELOPMENT ONLY: the chain is SIMULATED and the keys are PUBLIC
 // (covsigner's examples/README.md). Exit code 0 when everything happened
 // as described.
@@ -12,6 +19,7 @@
 
 #include <boost/json.hpp>
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -153,19 +161,73 @@ coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
   };
 }
 
+// The second mode, from a plain scoped_actor: the gateway validates the
+// bodies itself (a remote peer never hands the node an unvalidated request).
+int run_remote(const std::filesystem::path& examples, const std::string& target) {
+  auto colon = target.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "--connect expects HOST:PORT\n";
+    return 2;
+  }
+  caf::actor_system_config cfg;
+  embed::prepare_config(cfg, {});
+  cfg.load<caf::io::middleman>();
+  caf::actor_system system{cfg};
+  auto connected =
+    embed::connect(system, target.substr(0, colon), std::stoi(target.substr(colon + 1)));
+  if (auto* err = std::get_if<std::string>(&connected)) {
+    std::cerr << *err << "\n";
+    return 1;
+  }
+  auto gateway = std::get<messages::gateway_actor>(connected);
+  caf::scoped_actor self{system};
+  auto ask = [&](auto message) {
+    node_reply reply;
+    reply.message = "no answer";
+    self->request(gateway, 30s, std::move(message))
+      .receive([&](node_reply& r) { reply = std::move(r); },
+               [&](caf::error& err) { reply.message = system.render(err); });
+    return reply;
+  };
+  auto body = body_for(examples, "qc_v1", "ors_embed_remote");
+  auto first = ask(messages::body_submit{"qc_v1", body});
+  auto again = ask(messages::body_submit{"qc_v1", body});
+  if (first.cause != reply_cause::none || again.cause != reply_cause::none) {
+    std::cout << "FAILED: " << first.message << " / " << again.message << std::endl;
+    return 1;
+  }
+  std::cout << "remote submit: " << first.result.status << " " << first.result.request_id
+            << std::endl;
+  std::cout << "remote dedupe: " << again.result.request_id
+            << (again.result.request_id == first.result.request_id ? " (same job)" : " (NEW JOB)")
+            << std::endl;
+  auto polled = ask(messages::body_poll{
+    "qc_v1", body_for(examples, "qc_v1", "ors_embed_remote", first.result.request_id)});
+  std::cout << "remote poll: " << embed::to_string(polled.cause) << " " << polled.result.status
+            << " " << polled.result.request_id << std::endl;
+  bool ok = again.result.request_id == first.result.request_id &&
+            polled.cause == reply_cause::none && polled.result == first.result;
+  return ok ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   std::filesystem::path examples, data_dir;
+  std::string connect_to;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.starts_with("--examples-dir="))
       examples = arg.substr(15);
     else if (arg.starts_with("--data-dir="))
       data_dir = arg.substr(11);
+    else if (arg.starts_with("--connect="))
+      connect_to = arg.substr(10);
   }
+  if (!examples.empty() && !connect_to.empty())
+    return run_remote(examples, connect_to);
   if (examples.empty() || data_dir.empty()) {
-    std::cerr << "usage: coordinator --examples-dir=DIR --data-dir=DIR\n";
+    std::cerr << "usage: coordinator --examples-dir=DIR (--data-dir=DIR | --connect=HOST:PORT)\n";
     return 2;
   }
   std::filesystem::create_directories(data_dir);
