@@ -118,7 +118,8 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
             return;
           case claim_code::failed:
             promise.deliver(
-              fail(reply_code::unavailable, reply_cause::store_unavailable, std::move(claim.detail)));
+              fail(reply_code::unavailable, reply_cause::store_unavailable,
+                   std::move(claim.detail)));
             return;
           case claim_code::unsettled:
             promise.deliver(
@@ -292,13 +293,15 @@ caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
       [self, promise, cmd](store_result& r) mutable {
         if (r.code == store_code::not_found ||
             (r.code == store_code::ok && r.snapshot.job.route != cmd.route)) {
-          promise.deliver(fail(reply_code::not_found, reply_cause::not_found, std::string{job_not_found}));
+          promise.deliver(
+            fail(reply_code::not_found, reply_cause::not_found, std::string{job_not_found}));
           return;
         }
         if (r.code == store_code::unknown) {
           // Its last write failed and its state on disk is unknown.
           promise.deliver(
-            fail(reply_code::unavailable, reply_cause::store_unavailable, "job store: " + r.detail));
+            fail(reply_code::unavailable, reply_cause::store_unavailable,
+                 "job store: " + r.detail));
           return;
         }
         if (r.code != store_code::ok) {
@@ -318,7 +321,8 @@ caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
           .then(
             [promise, cmd, job](route_owner& owner) mutable {
               if (!owner.found || owner.request_id != cmd.request_id) {
-                promise.deliver(fail(reply_code::not_found, reply_cause::not_found, std::string{job_not_found}));
+                promise.deliver(
+            fail(reply_code::not_found, reply_cause::not_found, std::string{job_not_found}));
                 return;
               }
               if (job.request_digest != cmd.request_digest) {

@@ -208,6 +208,9 @@ void prepare_config(caf::actor_system_config& cfg, const node_options& options) 
 }
 
 struct embedded_node::impl {
+  impl(caf::actor_system& sys, std::chrono::milliseconds stop_grace, actors::running_node running)
+    : system(sys), grace(stop_grace), node(std::move(running)) {}
+
   caf::actor_system& system;
   std::chrono::milliseconds grace;
   actors::running_node node;
@@ -221,8 +224,7 @@ struct embedded_node::impl {
 };
 
 std::variant<embedded_node, std::string>
-embedded_node::start(caf::actor_system& system, const node_options& options,
-                     node_secrets secrets) {
+embedded_node::start(caf::actor_system& system, const node_options& options, node_secrets secrets) {
   auto planned = make_plan(options, secrets);
   if (auto* err = std::get_if<std::string>(&planned))
     return *err;
@@ -230,9 +232,8 @@ embedded_node::start(caf::actor_system& system, const node_options& options,
   auto started = actors::start_node(system, p.node);
   if (auto* err = std::get_if<std::string>(&started))
     return "cannot start covsignerd: " + *err;
-  auto self = std::make_unique<impl>(impl{system, std::chrono::milliseconds(options.shutdown_grace_ms),
-                                          std::move(std::get<actors::running_node>(started)),
-                                          {}, {}, nullptr, nullptr, 0, 0, false});
+  auto self = std::make_unique<impl>(system, std::chrono::milliseconds(options.shutdown_grace_ms),
+                                     std::move(std::get<actors::running_node>(started)));
   auto& node = self->node;
   self->gateway_settings = {node.node, p.http.policy, node.head_height, node.published};
   self->gateway = system.spawn<caf::detached>(transport::gateway, self->gateway_settings);
@@ -253,8 +254,8 @@ embedded_node::start(caf::actor_system& system, const node_options& options,
   embedded_node result{std::move(self)};
   auto& st = *result.impl_;
   if (options.caf_io_port != 0) {
-    auto published = transport::publish_gateway(system, st.gateway, options.caf_io_address,
-                                                options.caf_io_port);
+    auto published =
+      transport::publish_gateway(system, st.gateway, options.caf_io_address, options.caf_io_port);
     if (auto* err = std::get_if<std::string>(&published))
       return *err; // result's destructor stops the node
     st.caf_io_port = std::get<std::uint16_t>(published);
@@ -308,7 +309,7 @@ embedded_node::prepare_submit(std::string_view route, std::string_view body) con
 }
 
 std::variant<poll_command, node_reply> embedded_node::prepare_poll(std::string_view route,
-                                                                  std::string_view body) const {
+                                                                   std::string_view body) const {
   return transport::prepare_poll_reply(impl_->gateway_settings, route, body);
 }
 
@@ -334,13 +335,14 @@ void embedded_node::stop() {
   impl_->server.reset();
   impl_->client.reset();
   if (impl_->caf_io_port != 0)
-    impl_->system.middleman().unpublish(impl_->gateway, static_cast<std::uint16_t>(impl_->caf_io_port));
+    impl_->system.middleman().unpublish(impl_->gateway,
+                                        static_cast<std::uint16_t>(impl_->caf_io_port));
   caf::anon_send_exit(impl_->gateway, caf::exit_reason::user_shutdown);
   actors::stop_node(impl_->system, impl_->node, impl_->grace);
 }
 
-std::variant<gateway_actor, std::string> connect(caf::actor_system& system,
-                                                 const std::string& host, int port) {
+std::variant<gateway_actor, std::string> connect(caf::actor_system& system, const std::string& host,
+                                                 int port) {
   auto failed = [&](const std::string& why) {
     return "cannot connect to the covsigner gateway at " + host + ":" + std::to_string(port) +
            ": " + why;
@@ -349,7 +351,8 @@ std::variant<gateway_actor, std::string> connect(caf::actor_system& system,
     return failed("expected a port in 1..65535");
   if (!system.has_middleman())
     return failed("the actor system does not load caf::io::middleman");
-  auto remote = system.middleman().remote_actor<gateway_actor>(host, static_cast<std::uint16_t>(port));
+  auto remote =
+    system.middleman().remote_actor<gateway_actor>(host, static_cast<std::uint16_t>(port));
   if (!remote)
     return failed(system.render(remote.error()));
   return *remote;
@@ -357,50 +360,50 @@ std::variant<gateway_actor, std::string> connect(caf::actor_system& system,
 
 int http_status(const node_reply& reply) {
   switch (reply.code) {
-    case reply_code::ok:
-      return 200;
-    case reply_code::bad_request:
-      return 400;
-    case reply_code::not_found:
-      return 404;
-    case reply_code::unavailable:
-      return 503;
-    case reply_code::internal:
-      break;
+  case reply_code::ok:
+    return 200;
+  case reply_code::bad_request:
+    return 400;
+  case reply_code::not_found:
+    return 404;
+  case reply_code::unavailable:
+    return 503;
+  case reply_code::internal:
+    break;
   }
   return 500;
 }
 
 std::string_view to_string(reply_cause cause) {
   switch (cause) {
-    case reply_cause::none:
-      return "none";
-    case reply_cause::invalid_request:
-      return "invalid_request";
-    case reply_cause::conflict:
-      return "conflict";
-    case reply_cause::pruned:
-      return "pruned";
-    case reply_cause::not_found:
-      return "not_found";
-    case reply_cause::poisoned_key:
-      return "poisoned_key";
-    case reply_cause::queue_full:
-      return "queue_full";
-    case reply_cause::registry_unavailable:
-      return "registry_unavailable";
-    case reply_cause::bridge_unavailable:
-      return "bridge_unavailable";
-    case reply_cause::chain_head_stale:
-      return "chain_head_stale";
-    case reply_cause::submits_refused:
-      return "submits_refused";
-    case reply_cause::store_unavailable:
-      return "store_unavailable";
-    case reply_cause::outcome_unknown:
-      return "outcome_unknown";
-    case reply_cause::internal:
-      break;
+  case reply_cause::none:
+    return "none";
+  case reply_cause::invalid_request:
+    return "invalid_request";
+  case reply_cause::conflict:
+    return "conflict";
+  case reply_cause::pruned:
+    return "pruned";
+  case reply_cause::not_found:
+    return "not_found";
+  case reply_cause::poisoned_key:
+    return "poisoned_key";
+  case reply_cause::queue_full:
+    return "queue_full";
+  case reply_cause::registry_unavailable:
+    return "registry_unavailable";
+  case reply_cause::bridge_unavailable:
+    return "bridge_unavailable";
+  case reply_cause::chain_head_stale:
+    return "chain_head_stale";
+  case reply_cause::submits_refused:
+    return "submits_refused";
+  case reply_cause::store_unavailable:
+    return "store_unavailable";
+  case reply_cause::outcome_unknown:
+    return "outcome_unknown";
+  case reply_cause::internal:
+    break;
   }
   return "internal";
 }

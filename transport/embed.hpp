@@ -89,7 +89,7 @@ struct node_options {
   // Signing (reference §6.2, §7.1): the safe defaults refuse to sign.
   bool bridge_covenant_fraud_defense_confirmed = false; // --bridge-covenant-fraud-defense-confirmed
   std::uint64_t min_active_outpoint_confirmations = 0;  // --min-active-outpoint-confirmations; 0: 6
-  std::string signer_backend = "none";                  // --signer.backend: none | local_key | remote
+  std::string signer_backend = "none";                  // --signer.backend: none|local_key|remote
   std::string signer_key_file;                          // --signer.key-file (mode 0600)
   std::string signer_remote_host = "127.0.0.1";         // --signer.remote-host
   int signer_remote_port = 0;                           // --signer.remote-port

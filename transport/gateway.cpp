@@ -48,9 +48,9 @@ node_reply from_prepare(const http_error& err, const chain::published_height* he
 
 } // namespace
 
-std::variant<submit_command, node_reply>
-prepare_submit_reply(const gateway_settings& settings, std::string_view route,
-                     std::string_view body) {
+std::variant<submit_command, node_reply> prepare_submit_reply(const gateway_settings& settings,
+                                                              std::string_view route,
+                                                              std::string_view body) {
   auto prepared = prepare_submit(body, route, policy_now(settings));
   if (auto* err = std::get_if<http_error>(&prepared))
     return from_prepare(*err, settings.height.get());
@@ -107,8 +107,8 @@ std::variant<std::uint16_t, std::string> publish_gateway(caf::actor_system& syst
     return *err;
   if (!system.has_middleman())
     return std::string{"--caf-io needs the actor system to load caf::io::middleman"};
-  auto bound = system.middleman().publish(gateway, static_cast<std::uint16_t>(port),
-                                          address.c_str(), true);
+  auto bound =
+    system.middleman().publish(gateway, static_cast<std::uint16_t>(port), address.c_str(), true);
   if (!bound)
     return "cannot publish the node on caf::io at " + address + ":" + std::to_string(port) + ": " +
            system.render(bound.error());

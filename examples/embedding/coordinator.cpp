@@ -39,9 +39,9 @@ namespace {
 using go_atom = caf::atom_constant<caf::atom("go")>;
 using poll_atom = messages::poll_atom;
 // The coordinator answers `go` with the program's exit code.
-using coordinator_actor = caf::typed_actor<caf::replies_to<go_atom>::with<int>,
-                                           caf::reacts_to<messages::ready_atom>,
-                                           caf::reacts_to<poll_atom, std::string>>;
+using coordinator_actor =
+  caf::typed_actor<caf::replies_to<go_atom>::with<int>, caf::reacts_to<messages::ready_atom>,
+                   caf::reacts_to<poll_atom, std::string>>;
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -54,8 +54,8 @@ std::string read_file(const std::filesystem::path& path) {
 // as a poll body for `request_id`.
 std::string body_for(const std::filesystem::path& examples, const std::string& route,
                      const std::string& route_request_id, const std::string& request_id = {}) {
-  auto body = boost::json::parse(read_file(examples / "requests" / (route + "-certified.json")))
-                .as_object();
+  auto body =
+    boost::json::parse(read_file(examples / "requests" / (route + "-certified.json"))).as_object();
   body["routeRequestId"] = route_request_id;
   if (!request_id.empty())
     body["requestId"] = request_id;
@@ -66,7 +66,7 @@ struct coordinator_state {
   static inline const char* name = "coordinator";
   caf::typed_response_promise<int> done;
   std::map<std::string, std::string> request_ids; // route -> request id
-  int ready = 0;            // routes READY so far
+  int ready = 0; // routes READY so far
   int readiness_checks = 0; // readiness asks so far
 };
 
@@ -97,8 +97,7 @@ coordinator(coordinator_actor::stateful_pointer<coordinator_state> self,
   };
   auto settled = [self, outage, fail](const std::string& route, const node_reply& reply) {
     if (reply.cause != reply_cause::none)
-      return fail(route + ": " + std::string{embed::to_string(reply.cause)} + ": " +
-                  reply.message);
+      return fail(route + ": " + std::string{embed::to_string(reply.cause)} + ": " + reply.message);
     if (reply.result.status == "PENDING") { // not settled yet: poll again shortly
       self->state.request_ids[route] = reply.result.request_id;
       self->delayed_send(self, 200ms, poll_atom::value, route);

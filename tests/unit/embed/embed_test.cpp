@@ -204,10 +204,12 @@ TEST_F(Embed, ADifferentPayloadUnderALiveKeyIsTypedConflict) {
   ts::certificate_options second_cert;
   second_cert.end_block = 3000;
   auto first = ask(prepared(
-    "qc_v1", ts::submit_body(ts::certified_vector_request("qc_v1", domain, first_cert), "rr-c"), 0));
+    "qc_v1", ts::submit_body(ts::certified_vector_request("qc_v1", domain, first_cert), "rr-c"),
+    0));
   ASSERT_EQ(first.cause, reply_cause::none) << first.message;
   auto second = ask(prepared(
-    "qc_v1", ts::submit_body(ts::certified_vector_request("qc_v1", domain, second_cert), "rr-c"), 0));
+    "qc_v1", ts::submit_body(ts::certified_vector_request("qc_v1", domain, second_cert), "rr-c"),
+    0));
   EXPECT_EQ(second.code, reply_code::bad_request);
   EXPECT_EQ(second.cause, reply_cause::conflict);
   EXPECT_EQ(second.message, "routeRequestId already exists with a different request payload");
@@ -216,11 +218,9 @@ TEST_F(Embed, ADifferentPayloadUnderALiveKeyIsTypedConflict) {
 TEST_F(Embed, PollingAnUnknownJobIsTypedNotFound) {
   start();
   auto body = ts::read_json_file(ts::examples_path("requests/qc_v1-certified.json"));
-  auto p = node->prepare_poll(
-    "qc_v1", ts::poll_body(body.as_object().at("request").as_object(), "ors_embed_none",
-                           "kcs_qc_00112233445566aa"));
-  ASSERT_TRUE(std::holds_alternative<poll_command>(p))
-    << std::get<node_reply>(p).message;
+  auto p = node->prepare_poll("qc_v1", ts::poll_body(body.as_object().at("request").as_object(),
+                                                     "ors_embed_none", "kcs_qc_00112233445566aa"));
+  ASSERT_TRUE(std::holds_alternative<poll_command>(p)) << std::get<node_reply>(p).message;
   auto reply = ask(std::get<poll_command>(p));
   EXPECT_EQ(reply.code, reply_code::not_found);
   EXPECT_EQ(reply.cause, reply_cause::not_found);
@@ -281,8 +281,7 @@ TEST_F(Embed, StopReleasesTheDataDirLock) {
   ts::test_actor_system_config other_cfg;
   caf::actor_system other{other_cfg};
   auto third = embed::embedded_node::start(other, options);
-  ASSERT_TRUE(std::holds_alternative<embed::embedded_node>(third))
-    << std::get<std::string>(third);
+  ASSERT_TRUE(std::holds_alternative<embed::embedded_node>(third)) << std::get<std::string>(third);
 }
 
 TEST_F(Embed, InvalidOptionsAreRefusedWithCovsignerdsMessages) {
@@ -315,8 +314,7 @@ TEST_F(Embed, TheGatewayOverCafIoSubmitsDedupesAndPolls) {
   client_cfg.load<caf::io::middleman>();
   caf::actor_system client{client_cfg};
   auto connected = embed::connect(client, "127.0.0.1", options.caf_io_port);
-  ASSERT_TRUE(std::holds_alternative<gateway_actor>(connected))
-    << std::get<std::string>(connected);
+  ASSERT_TRUE(std::holds_alternative<gateway_actor>(connected)) << std::get<std::string>(connected);
   auto gw = std::get<gateway_actor>(connected);
   auto ask_gw = [&](auto msg) {
     node_reply reply;
@@ -334,9 +332,9 @@ TEST_F(Embed, TheGatewayOverCafIoSubmitsDedupesAndPolls) {
   EXPECT_EQ(again.cause, reply_cause::none) << again.message;
   EXPECT_EQ(again.result.request_id, first.result.request_id); // deduplicated, signed once
   auto request = ts::read_json_file(ts::examples_path("requests/self_v1-certified.json"));
-  auto polled = ask_gw(body_poll{"self_v1",
-    ts::poll_body(request.as_object().at("request").as_object(), "ors_embed_caf_io",
-                  first.result.request_id)});
+  auto polled =
+    ask_gw(body_poll{"self_v1", ts::poll_body(request.as_object().at("request").as_object(),
+                                              "ors_embed_caf_io", first.result.request_id)});
   EXPECT_EQ(polled.cause, reply_cause::none) << polled.message;
   EXPECT_EQ(polled.result, first.result);
   // The gateway validates: a body the node would refuse never reaches it.
