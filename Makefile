@@ -11,7 +11,8 @@ RUN_ARGS   ?=
 DEBIAN_PACKAGES := cmake ninja-build g++ pkg-config ccache curl \
   libcaf-dev libboost-json1.81-dev libsecp256k1-dev libcpp-httplib-dev \
   libgtest-dev libbenchmark-dev libssl-dev libsodium-dev prometheus-cpp-dev \
-  libspdlog-dev libcrypto++-dev clang libclang-rt-14-dev wrk nodejs npm openssl
+  libspdlog-dev libcrypto++-dev clang libclang-rt-14-dev wrk nodejs npm openssl \
+  systemd dpkg-dev python3
 
 DEPS_STAMP := $(BUILD)/.deps-stamp
 PEERS_DIR  := tests/peers

@@ -22,15 +22,15 @@ using self_ptr = node_actor::stateful_pointer<node_state>;
 constexpr std::string_view job_not_found = "covenant signer job not found";
 
 node_reply ok(const covenant::job& j) {
-  return {reply_code::ok, covenant::to_step_result(j), {}};
+  return {reply_code::ok, covenant::to_step_result(j), {}, reply_cause::none};
 }
 
-node_reply fail(reply_code code, std::string message) {
-  return {code, {}, std::move(message)};
+node_reply fail(reply_code code, reply_cause cause, std::string message) {
+  return {code, {}, std::move(message), cause};
 }
 
 node_reply internal(std::string what) {
-  return fail(reply_code::internal, std::move(what));
+  return fail(reply_code::internal, reply_cause::internal, std::move(what));
 }
 
 std::chrono::milliseconds claim_timeout(const node_timeouts& t) {
@@ -98,14 +98,33 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
             promise.deliver(ok(claim.snapshot.job));
             return;
           case claim_code::conflict:
+            promise.deliver(
+              fail(reply_code::bad_request, reply_cause::conflict, std::move(claim.detail)));
+            return;
           case claim_code::pruned:
-            promise.deliver(fail(reply_code::bad_request, std::move(claim.detail)));
+            promise.deliver(
+              fail(reply_code::bad_request, reply_cause::pruned, std::move(claim.detail)));
             return;
           case claim_code::poisoned:
+            promise.deliver(
+              fail(reply_code::unavailable, reply_cause::poisoned_key, std::move(claim.detail)));
+            return;
+          case claim_code::declined: // the node's own refusal: the signing queue is full
+            promise.deliver(
+              fail(reply_code::unavailable, reply_cause::queue_full, std::move(claim.detail)));
+            return;
           case claim_code::refused:
+            promise.deliver(
+              fail(reply_code::unavailable, reply_cause::submits_refused, std::move(claim.detail)));
+            return;
           case claim_code::failed:
+            promise.deliver(
+              fail(reply_code::unavailable, reply_cause::store_unavailable,
+                   std::move(claim.detail)));
+            return;
           case claim_code::unsettled:
-            promise.deliver(fail(reply_code::unavailable, std::move(claim.detail)));
+            promise.deliver(
+              fail(reply_code::unavailable, reply_cause::outcome_unknown, std::move(claim.detail)));
             return;
         }
       },
@@ -118,10 +137,11 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
 node_reply from_verification(const covenant::signer_approval_error& err) {
   switch (err.kind) {
     case covenant::signer_approval_error_kind::input:
-      return fail(reply_code::bad_request, err.message);
+      return fail(reply_code::bad_request, reply_cause::invalid_request, err.message);
     case covenant::signer_approval_error_kind::registry_unavailable:
+      return fail(reply_code::unavailable, reply_cause::registry_unavailable, err.message);
     case covenant::signer_approval_error_kind::bridge_unavailable:
-      return fail(reply_code::unavailable, err.message);
+      return fail(reply_code::unavailable, reply_cause::bridge_unavailable, err.message);
     case covenant::signer_approval_error_kind::internal:
       break;
   }
@@ -192,7 +212,8 @@ void verify_then_claim(self_ptr self, caf::typed_response_promise<node_reply> pr
   }
   v->subject = std::get<covenant::signer_approval_subject>(std::move(subject));
   if (!v->request.signer_approval || !v->request.signer_approval->end_block) {
-    promise.deliver(fail(reply_code::bad_request, "request.signerApproval.endBlock is required"));
+    promise.deliver(fail(reply_code::bad_request, reply_cause::invalid_request,
+                         "request.signerApproval.endBlock is required"));
     return;
   }
   auto end_block = *v->request.signer_approval->end_block;
@@ -200,18 +221,19 @@ void verify_then_claim(self_ptr self, caf::typed_response_promise<node_reply> pr
     .then(
       [self, promise, draft, wait, v, end_block](chain_height& h) mutable {
         if (!h.fresh) {
-          promise.deliver(
-            fail(reply_code::unavailable, covenant::stale_chain_height_message(h.cause)));
+          promise.deliver(fail(reply_code::unavailable, reply_cause::chain_head_stale,
+                               covenant::stale_chain_height_message(h.cause)));
           return;
         }
         if (covenant::certificate_expired(h.height, end_block)) {
-          promise.deliver(fail(reply_code::bad_request, "signer approval certificate has expired"));
+          promise.deliver(fail(reply_code::bad_request, reply_cause::invalid_request,
+                               "signer approval certificate has expired"));
           return;
         }
         verify_against_wallet(self, promise, std::move(draft), wait, std::move(v));
       },
       [promise](caf::error& err) mutable {
-        promise.deliver(fail(reply_code::unavailable,
+        promise.deliver(fail(reply_code::unavailable, reply_cause::chain_head_stale,
                              covenant::stale_chain_height_message("chain_head did not answer: " +
                                                                   caf::to_string(err))));
       });
@@ -220,7 +242,8 @@ void verify_then_claim(self_ptr self, caf::typed_response_promise<node_reply> pr
 caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
   auto& st = self->state;
   if (!st.refusal_cause.empty())
-    return fail(reply_code::unavailable, "submits are refused: " + st.refusal_cause);
+    return fail(reply_code::unavailable, reply_cause::submits_refused,
+                "submits are refused: " + st.refusal_cause);
   auto& draft = cmd.draft;
   draft.request_id = new_request_id(draft.route);
   if (draft.request_id.empty())
@@ -263,19 +286,23 @@ caf::result<node_reply> submit(self_ptr self, submit_command& cmd) {
 caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
   auto& st = self->state;
   if (st.core_down)
-    return fail(reply_code::unavailable, "the job store is unavailable: " + st.refusal_cause);
+    return fail(reply_code::unavailable, reply_cause::store_unavailable,
+                "the job store is unavailable: " + st.refusal_cause);
   auto promise = self->make_response_promise<node_reply>();
   self->request(st.store, st.timeouts.store, caf::get_atom::value, cmd.request_id)
     .then(
       [self, promise, cmd](store_result& r) mutable {
         if (r.code == store_code::not_found ||
             (r.code == store_code::ok && r.snapshot.job.route != cmd.route)) {
-          promise.deliver(fail(reply_code::not_found, std::string{job_not_found}));
+          promise.deliver(
+            fail(reply_code::not_found, reply_cause::not_found, std::string{job_not_found}));
           return;
         }
         if (r.code == store_code::unknown) {
           // Its last write failed and its state on disk is unknown.
-          promise.deliver(fail(reply_code::unavailable, "job store: " + r.detail));
+          promise.deliver(
+            fail(reply_code::unavailable, reply_cause::store_unavailable,
+                 "job store: " + r.detail));
           return;
         }
         if (r.code != store_code::ok) {
@@ -284,7 +311,8 @@ caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
         }
         auto& job = r.snapshot.job;
         if (job.route_request_id != cmd.route_request_id) {
-          promise.deliver(fail(reply_code::bad_request, "routeRequestId does not match stored job"));
+          promise.deliver(fail(reply_code::bad_request, reply_cause::invalid_request,
+                               "routeRequestId does not match stored job"));
           return;
         }
         auto key = job.route_key();
@@ -294,12 +322,13 @@ caf::result<node_reply> poll(self_ptr self, poll_command& cmd) {
           .then(
             [promise, cmd, job](route_owner& owner) mutable {
               if (!owner.found || owner.request_id != cmd.request_id) {
-                promise.deliver(fail(reply_code::not_found, std::string{job_not_found}));
+                promise.deliver(
+            fail(reply_code::not_found, reply_cause::not_found, std::string{job_not_found}));
                 return;
               }
               if (job.request_digest != cmd.request_digest) {
-                promise.deliver(
-                  fail(reply_code::bad_request, "request does not match stored job payload"));
+                promise.deliver(fail(reply_code::bad_request, reply_cause::invalid_request,
+                                     "request does not match stored job payload"));
                 return;
               }
               // Passive engine: OnPoll changes nothing.
@@ -503,7 +532,8 @@ void core_actor_down(self_ptr self, const caf::down_msg& msg) {
   // Claims the dead core may hold are answered now (not acknowledged: a
   // create that did become durable dedupes on the retry).
   for (auto& [number, promise] : st.open_claims)
-    promise.deliver(fail(reply_code::unavailable, "submits are refused: " + st.refusal_cause));
+    promise.deliver(fail(reply_code::unavailable, reply_cause::submits_refused,
+                         "submits are refused: " + st.refusal_cause));
   st.open_claims.clear();
   if (!st.rebuild) {
     spdlog::error("node: {}; submits are refused until the node restarts", st.refusal_cause);

@@ -231,7 +231,7 @@ route_registry_actor::behavior_type route_registry(self_ptr self, job_store_acto
         if (!st.refusal_cause.empty())
           return claim_result{claim_code::refused, {}, st.refusal_cause};
         if (!claim.may_create)
-          return claim_result{claim_code::refused, {}, std::move(claim.refusal)};
+          return claim_result{claim_code::declined, {}, std::move(claim.refusal)};
         return create(self, std::move(claim.draft));
       }
       auto& entry = it->second;

@@ -132,6 +132,7 @@ enum class claim_code : std::uint8_t {
   conflict, // same route key, different digest
   poisoned, // the route key may belong to a lost or corrupt job: refused
   refused,  // the node refuses all new submits (detail says why)
+  declined, // a new key, but the claim said may_create = false: detail is its refusal
   failed,   // the durable create failed before anything was written; the claim was rolled back
   pruned,   // same route key and digest, but its job was pruned (detail says so)
   unsettled, // the store did not answer the create in time: its outcome is not known

@@ -69,15 +69,36 @@ enum class reply_code : std::uint8_t {
   internal,    // 500, `internal server error`; `message` is logged only
 };
 
+/// Why a reply is not `ok`, for callers that branch on it (embedders,
+/// metrics) instead of parsing `message`, which keeps the reference's text.
+/// Each cause belongs to one reply_code (noted per value).
+enum class reply_cause : std::uint8_t {
+  none,                 // ok
+  invalid_request,      // bad_request: the request itself (validation, poll checks)
+  conflict,             // bad_request: the route key holds another request payload
+  pruned,               // bad_request: the route key's job was pruned (a tombstone)
+  not_found,            // not_found: no such job on this route
+  poisoned_key,         // unavailable: the route key may belong to a lost or corrupt job
+  queue_full,           // unavailable: the signing queue is full; retry later
+  registry_unavailable, // unavailable: Wallet Registry data needed for this submit is unavailable
+  bridge_unavailable,   // unavailable: the Bridge (required source) is unavailable
+  chain_head_stale,     // unavailable: the host chain height is stale or unknown
+  submits_refused,      // unavailable: the node refuses every new submit (message says why)
+  store_unavailable,    // unavailable: the job store failed or does not answer
+  outcome_unknown,      // unavailable: a create's outcome is not known yet; resubmit later
+  internal,             // internal
+};
+
 struct node_reply {
   reply_code code = reply_code::internal;
   covenant::step_result result;
   std::string message;
+  reply_cause cause = reply_cause::internal;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_reply& x) {
-  return f(caf::meta::type_name("node_reply"), x.code, x.result, x.message);
+  return f(caf::meta::type_name("node_reply"), x.code, x.result, x.message, x.cause);
 }
 
 /// /readyz: ready only when every check passes; `failing` names the others.

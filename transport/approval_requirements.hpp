@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace covsigner::apps {
+namespace covsigner::transport {
 
 struct approval_setup {
   covenant::trust_roots roots; // normalised
@@ -32,4 +32,4 @@ std::optional<std::string> check_approval_setup(const approval_setup& setup);
 /// verifier; a route without trust roots).
 std::vector<std::string> approval_setup_warnings(const approval_setup& setup);
 
-} // namespace covsigner::apps
+} // namespace covsigner::transport

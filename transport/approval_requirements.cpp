@@ -1,8 +1,8 @@
-#include "approval_requirements.hpp"
+#include "transport/approval_requirements.hpp"
 
 #include <algorithm>
 
-namespace covsigner::apps {
+namespace covsigner::transport {
 
 namespace {
 
@@ -66,4 +66,4 @@ std::vector<std::string> approval_setup_warnings(const approval_setup& s) {
   return out;
 }
 
-} // namespace covsigner::apps
+} // namespace covsigner::transport
