@@ -394,6 +394,17 @@ caf::result<readiness> ready(self_ptr self) {
         },
         [checks](caf::error&) { checks->done(); });
   }
+  if (st.chain.spend_authorization) {
+    // Degrading, like the registry: without its answer nothing is signed.
+    checks->expect();
+    self->request(st.chain.spend_authorization, st.timeouts.store, status_atom::value)
+      .then(
+        [checks](breaker_status& b) {
+          checks->result().breakers.push_back(std::move(b));
+          checks->done();
+        },
+        [checks](caf::error&) { checks->done(); });
+  }
   if (st.supervisor) {
     // Reported for /metrics; a slow supervisor never fails readiness.
     checks->expect();

@@ -48,6 +48,9 @@ struct node_chain_readers {
   /// Reported in readiness (its breaker, for /metrics); never fails it: the
   /// registry is a best-effort source.
   messages::registry_reader_actor registry;
+  /// CovenantSpendAuthorization: reported like the registry (degrading; a
+  /// session that gets no answer signs nothing and waits).
+  messages::spend_authorization_reader_actor spend_authorization;
 };
 
 struct node_state {

@@ -18,7 +18,11 @@
 //     "movingFundsTargetWalletsCommitmentHash": "0x<32>",
 //     "membersIdsHash": "0x<32>"                  // absent: registry has no entry
 //   }],
-//   "transactions": [{"txid": "0x<32>", "hex": "<raw tx>", "confirmations": 6}]
+//   "transactions": [{"txid": "0x<32>", "hex": "<raw tx>", "confirmations": 6}],
+//   "spendAuthorizations": [{                     // optional: CovenantSpendAuthorization
+//     "utxoKey": "0x<32>", "walletPKH": "0x<20>", // entries, all taken as confirmed
+//     "value": 1000000, "outputsHash": "0x<32>"   // (`covsignerctl spend-key` prints them)
+//   }]
 // }
 #pragma once
 
@@ -26,6 +30,8 @@
 #include "chain/sources.hpp"
 
 #include <map>
+#include <set>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +45,9 @@ struct fixture_chain {
   std::map<crypto::hash20, covenant::wallet_chain_data> bridge;  // by wallet PKH
   std::map<crypto::hash32, crypto::hash32> registry;             // wallet id -> members hash
   std::map<crypto::hash32, bitcoin_transaction> transactions;    // by txid
+  /// (utxoKey, walletPKH, value, outputsHash) the registry authorized.
+  std::set<std::tuple<crypto::hash32, crypto::hash20, std::uint64_t, crypto::hash32>>
+    spend_authorizations;
 };
 
 /// Parses fixture JSON. nullopt with `error` naming the offending field.
@@ -53,6 +62,9 @@ std::unique_ptr<registry_source> make_fixture_registry(std::shared_ptr<const fix
                                                        std::shared_ptr<fault_switch> faults);
 std::unique_ptr<height_source> make_fixture_height(std::shared_ptr<const fixture_chain> chain,
                                                    std::shared_ptr<fault_switch> faults);
+std::unique_ptr<spend_authorization_source>
+make_fixture_spend_authorization(std::shared_ptr<const fixture_chain> chain,
+                                 std::shared_ptr<fault_switch> faults);
 std::unique_ptr<bitcoin_source> make_fixture_bitcoin(std::shared_ptr<const fixture_chain> chain,
                                                      std::shared_ptr<fault_switch> faults);
 

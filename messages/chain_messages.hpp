@@ -2,6 +2,7 @@
 // Bitcoin. Outages are answers (a code and a cause), never silence.
 #pragma once
 
+#include "covenant/spend_authorization.hpp"
 #include "covenant/wallet.hpp"
 
 #include <caf/error.hpp>
@@ -31,6 +32,12 @@ typename Inspector::result_type inspect(Inspector& f, wallet_chain_data& x) {
            x.created_at, x.moving_funds_requested_at, x.closing_started_at,
            x.pending_moved_funds_sweep_requests_count, x.state,
            x.moving_funds_target_wallets_commitment_hash, restore);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, spend_authorization& x) {
+  return f(caf::meta::type_name("spend_authorization"), x.funding_tx_hash,
+           x.funding_output_index, x.utxo_key, x.wallet_pkh, x.value, x.outputs_hash);
 }
 
 } // namespace covsigner::covenant
@@ -94,6 +101,23 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outpoint_reply& x) {
   return f(caf::meta::type_name("outpoint_reply"), x.code, x.transaction_hex, x.confirmations,
            x.cause);
+}
+
+/// CovenantSpendAuthorization's answer for one tuple.
+enum class authorization_code : std::uint8_t {
+  authorized,     // the registry holds exactly this tuple, deep enough
+  not_authorized, // it does not (or not yet deeply enough)
+  unavailable,    // the source failed, timed out, or its breaker is open
+};
+
+struct spend_authorization_reply {
+  authorization_code code = authorization_code::unavailable;
+  std::string cause; // not_authorized / unavailable: why
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, spend_authorization_reply& x) {
+  return f(caf::meta::type_name("spend_authorization_reply"), x.code, x.cause);
 }
 
 /// A reader's circuit breaker and supervision, for /readyz and /metrics.

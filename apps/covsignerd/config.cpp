@@ -1,10 +1,20 @@
 #include "config.hpp"
 
+#include "chain/backends.hpp"
+
 #include <caf/config_option_adder.hpp>
+
+#include <string>
 
 namespace covsigner::apps {
 
-covsignerd_config::covsignerd_config() {
+covsignerd_config::covsignerd_config()
+  : chain_spend_authorization_confirmations(
+      chain::backend_config{}.spend_authorization_confirmations) {
+  static const std::string confirmations_help =
+    "blocks on top of a CovenantSpendAuthorization entry before it counts: the registry is read "
+    "at head - N (default: " + std::to_string(chain_spend_authorization_confirmations) +
+    ", the reference's active-outpoint minimum; chain/backends.hpp says why)";
   opt_group{custom_options_, "global"}
     .add(port, "port", "HTTP port; 0 disables HTTP (default: 8640)")
     .add(listen_address, "listen-address",
@@ -103,6 +113,17 @@ covsignerd_config::covsignerd_config() {
     .add(chain_bridge_address, "bridge-address", "ethereum backend: Bridge contract (default: none)")
     .add(chain_wallet_registry_address, "wallet-registry-address",
          "ethereum backend: WalletRegistry contract (default: none)")
+    .add(chain_spend_authorization_address, "spend-authorization-address",
+         "ethereum backend: the CovenantSpendAuthorization registry the Bridge points at; "
+         "unset or zero while required = every job fails POLICY_REJECTED (default: none)")
+    .add(chain_require_spend_authorization, "require-spend-authorization",
+         "sign only spends the registry authorized (fixture backend: the fixture file's "
+         "spendAuthorizations); false signs without it and says so at startup (default: true)")
+    .add(chain_spend_authorization_confirmations, "spend-authorization-confirmations",
+         confirmations_help.c_str())
+    .add(chain_spend_authorization_timeout_ms, "spend-authorization-timeout-ms",
+         "one CovenantSpendAuthorization read (head + eth_call), socket timeouts included "
+         "(default: 2000)")
     .add(chain_bitcoin_backend, "bitcoin-backend",
          "fixture | bitcoin-core (default: fixture, from --chain.fixture-file)")
     .add(chain_bitcoin_rpc_url, "bitcoin-rpc-url",

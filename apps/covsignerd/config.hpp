@@ -71,9 +71,15 @@ struct covsignerd_config : caf::actor_system_config {
   std::string chain_rpc_url;
   std::string chain_bridge_address;
   std::string chain_wallet_registry_address;
+  // The CovenantSpendAuthorization gate (actors/signing_session.hpp); the
+  // confirmations default is chain::backend_config's, described there.
+  std::string chain_spend_authorization_address;
+  bool chain_require_spend_authorization = true;
+  std::uint64_t chain_spend_authorization_confirmations;
   std::string chain_bitcoin_backend = "fixture";
   std::string chain_bitcoin_rpc_url;
   std::size_t chain_request_timeout_ms = 2000;
+  std::size_t chain_spend_authorization_timeout_ms = 2000;
   std::size_t chain_registry_timeout_ms = 1500;
   std::size_t chain_head_refresh_ms = 1000;
   std::size_t chain_head_max_age_ms = 10000;

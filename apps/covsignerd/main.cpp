@@ -59,9 +59,12 @@ chain_config(const apps::covsignerd_config& cfg) {
   c.rpc_url = cfg.chain_rpc_url;
   c.bridge_address = cfg.chain_bridge_address;
   c.wallet_registry_address = cfg.chain_wallet_registry_address;
+  c.spend_authorization_address = cfg.chain_spend_authorization_address;
+  c.spend_authorization_confirmations = cfg.chain_spend_authorization_confirmations;
   c.bitcoin_backend = cfg.chain_bitcoin_backend;
   c.bitcoin_rpc_url = cfg.chain_bitcoin_rpc_url;
-  c.request_timeout = std::chrono::milliseconds(cfg.chain_request_timeout_ms);
+  c.request_timeout = std::chrono::milliseconds(
+    std::min(cfg.chain_request_timeout_ms, cfg.chain_spend_authorization_timeout_ms));
   return std::optional<chain::backend_config>{std::move(c)};
 }
 
@@ -79,6 +82,9 @@ void apply_reader_settings(const apps::covsignerd_config& cfg, actors::node_opti
   options.head.refresh_interval = std::chrono::milliseconds(cfg.chain_head_refresh_ms);
   options.head.max_age = std::chrono::milliseconds(cfg.chain_head_max_age_ms);
   options.bitcoin = reader;
+  options.spend_authorization = reader;
+  options.spend_authorization.request_timeout =
+    std::chrono::milliseconds(cfg.chain_spend_authorization_timeout_ms);
   // The node's bound on one chain call outlasts GetWallet's own (Bridge +
   // registry), so the readers answer an outage before the node gives up.
   options.timeouts.chain = std::max(
@@ -180,6 +186,7 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
   options.sessions.tbtc.settings.min_confirmations =
     cfg.min_active_outpoint_confirmations == 0 ? covenant::default_min_confirmations
                                                : cfg.min_active_outpoint_confirmations;
+  options.sessions.tbtc.spend_authorization.required = cfg.chain_require_spend_authorization;
   options.signer.backend = cfg.signer_backend;
   options.signer.key_file = cfg.signer_key_file;
   options.signer.remote.host = cfg.signer_remote_host;
@@ -210,9 +217,16 @@ int run(apps::covsignerd_config& cfg, const sigset_t& stop_signals) {
                  "development only",
                  chain_backend->fixture_file);
   else
-    spdlog::info("chain: ethereum backend at [{}] Bridge=[{}] WalletRegistry=[{}]",
+    spdlog::info("chain: ethereum backend at [{}] Bridge=[{}] WalletRegistry=[{}] "
+                 "CovenantSpendAuthorization=[{}] confirmations=[{}]",
                  chain_backend->rpc_url, chain_backend->bridge_address,
-                 chain_backend->wallet_registry_address);
+                 chain_backend->wallet_registry_address,
+                 chain_backend->spend_authorization_address,
+                 chain_backend->spend_authorization_confirmations);
+  if (!cfg.chain_require_spend_authorization)
+    spdlog::warn("--chain.require-spend-authorization=false: covenant spends are signed WITHOUT "
+                 "a CovenantSpendAuthorization on chain (tbtc-v2 audit TOB-1); never run a "
+                 "production signer like this");
   if (cfg.port != 0)
     for (const auto& warning : apps::approval_setup_warnings(setup))
       spdlog::warn("{}", warning);
