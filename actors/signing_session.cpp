@@ -29,7 +29,7 @@ struct tbtc_run {
   covenant::active_utxo utxo;
   covenant::planned_spend spend;
   covenant::spend_authorization authorization;
-  std::chrono::steady_clock::time_point gate_deadline;
+  std::chrono::steady_clock::time_point gate_deadline; // 3/4 of the session timeout
   std::chrono::milliseconds next_retry{0};
 };
 using run_ptr = std::shared_ptr<tbtc_run>;
@@ -151,7 +151,12 @@ void authorization_missing(self_ptr self, run_ptr run, std::string cause);
 
 void ask_authorization(self_ptr self, run_ptr run) {
   const auto& gate = run->config.tbtc.spend_authorization;
-  self->request(gate.reader, run->config.tbtc.chain_timeout, run->authorization)
+  // A check may outlast the deadline by at most an eighth of the session
+  // timeout: the job still fails before the supervisor's own timeout ends
+  // the session (which would leave it unsettled until a restart).
+  auto timeout = std::min(run->config.tbtc.chain_timeout,
+                          std::max(std::chrono::milliseconds{1}, run->config.session_timeout / 8));
+  self->request(gate.reader, timeout, run->authorization)
     .then(
       [self, run](spend_authorization_reply& reply) {
         if (reply.code == authorization_code::authorized) {
@@ -169,8 +174,8 @@ void ask_authorization(self_ptr self, run_ptr run) {
 
 void authorization_missing(self_ptr self, run_ptr run, std::string cause) {
   const auto& gate = run->config.tbtc.spend_authorization;
-  const auto wait = run->next_retry.count() == 0 ? gate.first_retry : run->next_retry;
-  if (std::chrono::steady_clock::now() + wait >= run->gate_deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= run->gate_deadline) {
     spdlog::warn("signing_session: job {}: covenant spend not authorized ({}): {}; failing it",
                  run->prep.request_id, covenant::describe(run->authorization), cause);
     apply(self, run,
@@ -179,7 +184,12 @@ void authorization_missing(self_ptr self, run_ptr run, std::string cause) {
                                         covenant::describe(run->authorization) + "): " + cause));
     return;
   }
-  run->next_retry = std::min(wait * 2, gate.max_retry);
+  // The last check lands on the deadline itself.
+  const auto backoff = run->next_retry.count() == 0 ? gate.first_retry : run->next_retry;
+  const auto left =
+    std::chrono::duration_cast<std::chrono::milliseconds>(run->gate_deadline - now);
+  const auto wait = std::max(std::chrono::milliseconds{1}, std::min(backoff, left));
+  run->next_retry = std::min(backoff * 2, gate.max_retry);
   self->state.on_retry = [self, run] { ask_authorization(self, run); };
   self->delayed_send(self, wait, retry_atom::value);
 }
@@ -199,8 +209,6 @@ void check_authorization(self_ptr self, run_ptr run) {
     return;
   }
   run->authorization = covenant::spend_authorization_for(run->prep, run->utxo, run->spend);
-  const auto budget = run->config.session_timeout - run->config.session_timeout / 4;
-  run->gate_deadline = std::chrono::steady_clock::now() + budget;
   ask_authorization(self, std::move(run));
 }
 
@@ -226,6 +234,8 @@ void run_tbtc(self_ptr self, run_ptr run) {
   std::optional<std::span<const std::uint8_t>> signer_key;
   if (wiring.signer)
     signer_key = std::span<const std::uint8_t>(wiring.signer->public_key);
+  const auto budget = run->config.session_timeout - run->config.session_timeout / 4;
+  run->gate_deadline = std::chrono::steady_clock::now() + budget;
   auto prep = covenant::prepare_spend(st.snapshot.job, wiring.settings, signer_key);
   if (auto* t = std::get_if<covenant::job_transition>(&prep)) {
     apply(self, run, std::move(*t));

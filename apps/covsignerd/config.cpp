@@ -118,7 +118,8 @@ covsignerd_config::covsignerd_config()
          "unset or zero while required = every job fails POLICY_REJECTED (default: none)")
     .add(chain_require_spend_authorization, "require-spend-authorization",
          "sign only spends the registry authorized (fixture backend: the fixture file's "
-         "spendAuthorizations); false signs without it and says so at startup (default: true)")
+         "spendAuthorizations); false (config file: [chain] require-spend-authorization=false) signs "
+         "without it and says so at startup (default: true)")
     .add(chain_spend_authorization_confirmations, "spend-authorization-confirmations",
          confirmations_help.c_str())
     .add(chain_spend_authorization_timeout_ms, "spend-authorization-timeout-ms",

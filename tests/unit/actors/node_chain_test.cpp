@@ -83,14 +83,17 @@ TEST_F(NodeChain, NotReadyOnceTheBridgeBreakerOpensOrTheHeadGoesStale) {
   EXPECT_FALSE(r.ready);
   EXPECT_TRUE(failing_contains(r, "bridge_reader: breaker open")) << ::testing::PrintToString(r.failing);
   EXPECT_TRUE(failing_contains(r, "chain_head: stale")) << ::testing::PrintToString(r.failing);
-  // Both readers' breakers are reported (for /metrics); only the Bridge's
-  // fails readiness.
+  // Every reader's breaker is reported (for /metrics); only the Bridge's
+  // fails readiness (the registry and the spend-authorization reader
+  // degrade: their consumers wait or refuse, naming the cause).
   std::map<std::string, std::string> states;
   for (const auto& b : r.breakers)
     states[b.source] = b.state;
-  ASSERT_EQ(states.size(), 2u) << ::testing::PrintToString(states);
+  ASSERT_EQ(states.size(), 3u) << ::testing::PrintToString(states);
   EXPECT_EQ(states["Bridge"], "open");
   EXPECT_EQ(states.count("wallet registry"), 1u);
+  EXPECT_EQ(states.count("spend authorization"), 1u);
+  EXPECT_FALSE(failing_contains(r, "spend")) << ::testing::PrintToString(r.failing);
 }
 
 TEST_F(NodeChain, ABadChainConfigurationStartsNothing) {
