@@ -368,6 +368,17 @@ TEST_F(SpendAuthorizationGate, AStoppedChainSignsNothingAndOpensTheBreaker) {
       std::this_thread::sleep_for(50ms);
   }
   EXPECT_TRUE(open) << body;
+  // And in /metrics, with the failed calls counted.
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(
+              R"(covsigner_reader_breaker_state{reader="spend authorization",state="open"} 1)"),
+            std::string::npos)
+    << metrics->body;
+  const std::string failures = R"(covsigner_reader_failures{reader="spend authorization"} )";
+  auto at = metrics->body.find(failures);
+  ASSERT_NE(at, std::string::npos) << metrics->body;
+  EXPECT_GE(std::stod(metrics->body.substr(at + failures.size())), 2.0) << metrics->body;
   auto settled = settle("self_v1", json_string(answer, "requestId"));
   EXPECT_EQ(json_string(settled, "status"), "FAILED") << settled;
   EXPECT_EQ(json_string(settled, "reason"), "POLICY_REJECTED") << settled;
