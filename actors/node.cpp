@@ -438,6 +438,9 @@ caf::result<readiness> ready(self_ptr self) {
     check_breaker(self, checks, st.chain.registry, "registry_reader", false);
   if (st.chain.bitcoin)
     check_breaker(self, checks, st.chain.bitcoin, "bitcoin_reader", st.chain.bitcoin_required);
+  // Degrading, like the registry: without its answer nothing is signed.
+  if (st.chain.spend_authorization)
+    check_breaker(self, checks, st.chain.spend_authorization, "spend_authorization_reader", false);
   if (st.supervisor) {
     // Reported for /metrics; a slow supervisor never fails readiness.
     checks->expect();

@@ -53,6 +53,9 @@ struct node_chain_readers {
   /// data), an open or failed breaker also fails readiness.
   messages::bitcoin_reader_actor bitcoin;
   bool bitcoin_required = false;
+  /// CovenantSpendAuthorization: reported like the registry (degrading; a
+  /// session that gets no answer signs nothing and waits).
+  messages::spend_authorization_reader_actor spend_authorization;
 };
 
 struct node_state {

@@ -3,6 +3,7 @@
 #include "actors/bitcoin_reader.hpp"
 #include "actors/node_core.hpp"
 #include "actors/registry_reader.hpp"
+#include "actors/spend_authorization_reader.hpp"
 #include "persistence/audit_log.hpp"
 
 #include <caf/all.hpp>
@@ -68,6 +69,9 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
     running.bitcoin_reader =
       spawn_bitcoin_reader(system, sources->bitcoin, options.bitcoin, options.reader_restarts);
     running.chain_faults = sources->faults;
+    if (sources->spend_authorization)
+      running.spend_authorization_reader = spawn_spend_authorization_reader(
+        system, sources->spend_authorization, options.spend_authorization, options.reader_restarts);
   }
   // Sessions get the readers, the signer and the audit log.
   auto sessions = options.sessions;
@@ -83,6 +87,12 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
     sessions.tbtc.bitcoin_reader = running.bitcoin_reader;
   if (!sessions.tbtc.bridge_reader)
     sessions.tbtc.bridge_reader = running.bridge_reader;
+  auto& gate = sessions.tbtc.spend_authorization;
+  if (!gate.reader) {
+    gate.reader = running.spend_authorization_reader;
+    gate.unset_cause = !sources ? "no chain backend is configured (--chain.backend)"
+                                : sources->spend_authorization_unset;
+  }
   if (sessions.tbtc.audit_log.empty())
     sessions.tbtc.audit_log = persistence::audit_log_path(options.data_dir);
   certificate_issuer_settings issuer{sessions.tbtc.signer, running.bridge_reader,
@@ -106,7 +116,8 @@ std::variant<running_node, std::string> start_node(caf::actor_system& system,
                                                  options.eip712,
                                                  covenant::tbtc_honest_threshold,
                                                  running.registry_reader, running.bitcoin_reader,
-                                                 core.sessions.engine == engine_kind::tbtc},
+                                                 core.sessions.engine == engine_kind::tbtc,
+                                                 running.spend_authorization_reader},
                               core);
   // Jobs that never reached SIGNING resume; SIGNING ones were already failed
   // as interrupted by the load.
@@ -144,7 +155,8 @@ void stop_node(caf::actor_system& system, running_node& node, std::chrono::milli
                     node.certificate_issuer.address(),
                     node.registry.address(),
                     node.bridge_reader.address(), node.registry_reader.address(),
-                    node.chain_head.address(), node.bitcoin_reader.address()})
+                    node.chain_head.address(), node.bitcoin_reader.address(),
+                    node.spend_authorization_reader.address()})
     if (auto handle = caf::actor_cast<caf::actor>(addr))
       self->send_exit(handle, caf::exit_reason::user_shutdown);
   // The store goes last so in-flight writes finish; waiting for its down

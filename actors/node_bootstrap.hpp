@@ -71,6 +71,8 @@ struct node_options {
   reader_settings registry;
   chain_head_settings head;
   reader_settings bitcoin;
+  /// The CovenantSpendAuthorization reader's breaker and call timeout.
+  reader_settings spend_authorization;
   restart_budget reader_restarts;
   /// The EIP-712 domain of artifact approvals (signer approval verification).
   covenant::eip712_domain eip712;
@@ -90,6 +92,8 @@ struct running_node {
   messages::bridge_reader_actor bridge_reader;     // null without a chain
   messages::chain_head_actor chain_head;           // null without a chain
   messages::bitcoin_reader_actor bitcoin_reader;   // null without a chain
+  /// Null without a chain or with the registry unset.
+  messages::spend_authorization_reader_actor spend_authorization_reader;
   std::shared_ptr<chain::fault_switch> chain_faults; // fixture chains only (simulated faults)
   /// chain_head's height for non-actor readers (HTTP certificate expiry); null without a chain.
   std::shared_ptr<const chain::published_height> head_height;

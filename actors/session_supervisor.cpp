@@ -96,7 +96,8 @@ void settle_interrupted(self_ptr self, const std::string& id, caf::error cause) 
 
 signing_session_actor spawn_session(self_ptr self, job_snapshot snapshot) {
   auto& st = self->state;
-  session_config config{st.settings.engine, st.settings.store_timeout, st.settings.tbtc};
+  session_config config{st.settings.engine, st.settings.store_timeout, st.settings.tbtc,
+                        st.settings.session_timeout};
   // tbtc sessions fsync the audit log: their own thread, never a scheduler one.
   auto owner = caf::actor_cast<caf::actor>(self);
   if (st.settings.engine == engine_kind::tbtc)

@@ -1,12 +1,15 @@
 #include "actors/signing_session.hpp"
 
+#include "covenant/spend_authorization.hpp"
 #include "persistence/audit_log.hpp"
 #include "persistence/timestamp.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
+#include <utility>
 
 namespace covsigner::actors {
 
@@ -14,7 +17,7 @@ using namespace messages;
 
 namespace {
 
-using self_ptr = signing_session_actor::stateful_pointer<signing_session_state>;
+using self_ptr = signing_session_impl::stateful_pointer<signing_session_state>;
 using promise_type = caf::typed_response_promise<job_snapshot>;
 
 // The session's work on one job, shared by the continuations of its
@@ -25,6 +28,9 @@ struct tbtc_run {
   covenant::spend_preparation prep;
   covenant::active_utxo utxo;
   covenant::planned_spend spend;
+  covenant::spend_authorization authorization;
+  std::chrono::steady_clock::time_point gate_deadline; // 3/4 of the session timeout
+  std::chrono::milliseconds next_retry{0};
 };
 using run_ptr = std::shared_ptr<tbtc_run>;
 
@@ -139,6 +145,73 @@ void persist_signing(self_ptr self, run_ptr run) {
       [self, run](caf::error& err) { settle_error(self, run->promise, err); });
 }
 
+// The gate's "no" or "no answer": wait and ask again while the deadline
+// allows, else fail the job naming the tuple. Nothing was signed.
+void authorization_missing(self_ptr self, run_ptr run, std::string cause);
+
+void ask_authorization(self_ptr self, run_ptr run) {
+  const auto& gate = run->config.tbtc.spend_authorization;
+  // A check may outlast the deadline by at most an eighth of the session
+  // timeout: the job still fails before the supervisor's own timeout ends
+  // the session (which would leave it unsettled until a restart).
+  auto timeout = std::min(run->config.tbtc.chain_timeout,
+                          std::max(std::chrono::milliseconds{1}, run->config.session_timeout / 8));
+  self->request(gate.reader, timeout, run->authorization)
+    .then(
+      [self, run](spend_authorization_reply& reply) {
+        if (reply.code == authorization_code::authorized) {
+          self->state.on_retry = nullptr;
+          persist_signing(self, run);
+          return;
+        }
+        authorization_missing(self, run, std::move(reply.cause));
+      },
+      [self, run](caf::error& err) {
+        authorization_missing(self, run, "the spend authorization reader did not answer: " +
+                                           self->system().render(err));
+      });
+}
+
+void authorization_missing(self_ptr self, run_ptr run, std::string cause) {
+  const auto& gate = run->config.tbtc.spend_authorization;
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= run->gate_deadline) {
+    spdlog::warn("signing_session: job {}: covenant spend not authorized ({}): {}; failing it",
+                 run->prep.request_id, covenant::describe(run->authorization), cause);
+    apply(self, run,
+          covenant::failed_transition(covenant::failure_reason::policy_rejected,
+                                      std::string{spend_not_authorized_detail} + " (" +
+                                        covenant::describe(run->authorization) + "): " + cause));
+    return;
+  }
+  // The last check lands on the deadline itself.
+  const auto backoff = run->next_retry.count() == 0 ? gate.first_retry : run->next_retry;
+  const auto left =
+    std::chrono::duration_cast<std::chrono::milliseconds>(run->gate_deadline - now);
+  const auto wait = std::max(std::chrono::milliseconds{1}, std::min(backoff, left));
+  run->next_retry = std::min(backoff * 2, gate.max_retry);
+  self->state.on_retry = [self, run] { ask_authorization(self, run); };
+  self->delayed_send(self, wait, retry_atom::value);
+}
+
+// The spend is built: only an authorized one goes on to SIGNING.
+void check_authorization(self_ptr self, run_ptr run) {
+  const auto& gate = run->config.tbtc.spend_authorization;
+  if (!gate.required) {
+    persist_signing(self, std::move(run));
+    return;
+  }
+  if (!gate.reader) {
+    apply(self, run,
+          covenant::failed_transition(covenant::failure_reason::policy_rejected,
+                                      std::string{spend_authorization_unset_detail} +
+                                        gate.unset_cause));
+    return;
+  }
+  run->authorization = covenant::spend_authorization_for(run->prep, run->utxo, run->spend);
+  ask_authorization(self, std::move(run));
+}
+
 void on_outpoint(self_ptr self, run_ptr run, const covenant::outpoint_lookup& lookup) {
   auto utxo = covenant::resolve_active_outpoint(run->prep, lookup, run->config.tbtc.settings);
   if (auto* t = std::get_if<covenant::job_transition>(&utxo)) {
@@ -152,7 +225,7 @@ void on_outpoint(self_ptr self, run_ptr run, const covenant::outpoint_lookup& lo
     return;
   }
   run->spend = std::move(std::get<covenant::planned_spend>(spend));
-  persist_signing(self, std::move(run));
+  check_authorization(self, std::move(run));
 }
 
 void run_tbtc(self_ptr self, run_ptr run) {
@@ -161,6 +234,8 @@ void run_tbtc(self_ptr self, run_ptr run) {
   std::optional<std::span<const std::uint8_t>> signer_key;
   if (wiring.signer)
     signer_key = std::span<const std::uint8_t>(wiring.signer->public_key);
+  const auto budget = run->config.session_timeout - run->config.session_timeout / 4;
+  run->gate_deadline = std::chrono::steady_clock::now() + budget;
   auto prep = covenant::prepare_spend(st.snapshot.job, wiring.settings, signer_key);
   if (auto* t = std::get_if<covenant::job_transition>(&prep)) {
     apply(self, run, std::move(*t));
@@ -205,7 +280,7 @@ void run_tbtc(self_ptr self, run_ptr run) {
 
 } // namespace
 
-signing_session_actor::behavior_type
+signing_session_impl::behavior_type
 signing_session(self_ptr self, job_store_actor store, job_snapshot snapshot,
                 session_config config, caf::actor owner) {
   self->state.store = std::move(store);
@@ -241,6 +316,10 @@ signing_session(self_ptr self, job_store_actor store, job_snapshot snapshot,
         }
       }
       return promise;
+    },
+    [self](retry_atom) {
+      if (auto next = std::exchange(self->state.on_retry, nullptr))
+        next();
     },
   };
 }

@@ -28,14 +28,14 @@ void write_output(bytes& out, const tx_output& o) {
   write_var_bytes(out, o.script_pubkey);
 }
 
+} // namespace
+
 hash32 hash_outputs(const transaction& tx) {
   bytes data;
   for (const auto& o : tx.outputs)
     write_output(data, o);
   return crypto::double_sha256(data);
 }
-
-} // namespace
 
 bytes segwit_v0_sighash_preimage(const transaction& tx, std::size_t input_index,
                                  std::span<const std::uint8_t> script_code, std::int64_t amount,

@@ -18,6 +18,11 @@ enum sighash_type : std::uint32_t {
   SIGHASH_ANYONECANPAY = 0x80,
 };
 
+/// BIP143 `hashOutputs` (item 8 under SIGHASH_ALL): double SHA-256 of every
+/// output serialised as value (8 bytes LE) + varint-prefixed scriptPubKey.
+/// Also the `outputsHash` a CovenantSpendAuthorization commits to.
+hash32 hash_outputs(const transaction& tx);
+
 /// The BIP143 preimage (what is double-SHA-256 hashed) for input
 /// `input_index` spending `amount` satoshis, with `script_code` the raw
 /// scriptCode (for P2WSH: the witness script from the last executed

@@ -109,6 +109,16 @@ std::optional<bridge_wallet_tuple> decode_bridge_wallet(const crypto::bytes& dat
   return t;
 }
 
+std::optional<bool> decode_bool(const crypto::bytes& data, std::string& error) {
+  auto v = data.size() == 32 ? decode_uint(data, 0, 8) : std::nullopt;
+  if (!v || *v > 1) {
+    error = "expected one ABI bool word, got " + std::to_string(data.size()) + " bytes" +
+            (data.size() == 32 ? " that are not 0 or 1" : "");
+    return std::nullopt;
+  }
+  return *v == 1;
+}
+
 std::optional<registry_wallet_tuple> decode_registry_wallet(const crypto::bytes& data,
                                                             std::string& error) {
   if (data.size() != 3 * 32) {

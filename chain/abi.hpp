@@ -68,11 +68,17 @@ struct registry_wallet_tuple {
 
 inline constexpr std::string_view bridge_wallets_signature = "wallets(bytes20)";
 inline constexpr std::string_view registry_get_wallet_signature = "getWallet(bytes32)";
+/// tbtc-v2 CovenantSpendAuthorization (PR #1003).
+inline constexpr std::string_view spend_authorization_is_authorized_signature =
+    "isAuthorized(uint256,bytes20,uint64,bytes32)";
 
 /// Decodes the return data of `wallets(bytes20)`. Errors: wrong length
 /// (must be exactly 9 words) or an out-of-range integer word; `error` names it.
 std::optional<bridge_wallet_tuple> decode_bridge_wallet(const crypto::bytes& data,
                                                         std::string& error);
+/// Decodes a `bool` return (exactly one word, 0 or 1).
+std::optional<bool> decode_bool(const crypto::bytes& data, std::string& error);
+
 /// Decodes the return data of `getWallet(bytes32)` (exactly 3 words).
 std::optional<registry_wallet_tuple> decode_registry_wallet(const crypto::bytes& data,
                                                             std::string& error);

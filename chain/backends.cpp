@@ -48,6 +48,7 @@ std::optional<chain_sources> make_chain_sources(const backend_config& config, st
     out.bridge = make_fixture_bridge(fixture, out.faults);
     out.registry = make_fixture_registry(fixture, out.faults);
     out.height = make_fixture_height(fixture, out.faults);
+    out.spend_authorization = make_fixture_spend_authorization(fixture, out.faults);
   } else if (config.backend == "ethereum") {
     auto bridge = crypto::fixed_from_0x_hex<20>(config.bridge_address);
     auto registry = crypto::fixed_from_0x_hex<20>(config.wallet_registry_address);
@@ -62,6 +63,19 @@ std::optional<chain_sources> make_chain_sources(const backend_config& config, st
     out.bridge = make_ethereum_bridge(*client, *bridge);
     out.registry = make_ethereum_registry(*client, *registry);
     out.height = make_ethereum_height(*client);
+    const auto& text = config.spend_authorization_address;
+    auto spend = crypto::fixed_from_0x_hex<20>(text);
+    if (!text.empty() && !spend) {
+      error = "the CovenantSpendAuthorization address must be 0x-hex of 20 bytes: \"" + text + "\"";
+      return std::nullopt;
+    }
+    if (!spend || *spend == eth_address{})
+      out.spend_authorization_unset =
+        "no CovenantSpendAuthorization registry is configured (--chain.spend-authorization-address "
+        "is " + std::string(text.empty() ? "unset" : "the zero address") + ")";
+    else
+      out.spend_authorization = make_ethereum_spend_authorization(
+        *client, *spend, config.spend_authorization_confirmations);
   } else {
     error = "unknown chain backend \"" + config.backend + "\" (fixture | ethereum)";
     return std::nullopt;

@@ -26,6 +26,16 @@ struct backend_config {
   std::string rpc_url;                     // ethereum
   std::string bridge_address;              // ethereum: 0x + 20 bytes
   std::string wallet_registry_address;     // ethereum: 0x + 20 bytes
+  /// ethereum: the CovenantSpendAuthorization registry, 0x + 20 bytes;
+  /// empty or zero = unset (a node that requires the gate then refuses to
+  /// sign). The fixture backend serves its file's authorizations instead.
+  std::string spend_authorization_address;
+  /// Blocks an authorization must have on top of it: the registry is read
+  /// at head - N. Default 6, the reference's minimum for the active
+  /// outpoint, so both sides of a spend are held to the same depth (about
+  /// 72 s on Ethereum mainnet, deeper than post-merge reorgs have gone; set
+  /// 64, two epochs, for finality, and a session timeout that outlasts it).
+  std::uint64_t spend_authorization_confirmations = 6;
   std::string bitcoin_backend = "fixture"; // fixture | bitcoin-core
   std::string bitcoin_rpc_url;             // bitcoin-core
   rpc_timeouts sockets;                    // for every JSON-RPC source
@@ -39,6 +49,9 @@ struct chain_sources {
   std::shared_ptr<registry_source> registry;
   std::shared_ptr<height_source> height;
   std::shared_ptr<bitcoin_source> bitcoin;
+  /// Null when the registry is unset; `spend_authorization_unset` says why.
+  std::shared_ptr<spend_authorization_source> spend_authorization;
+  std::string spend_authorization_unset;
   /// Fixture backends only: flips simulated faults for every fixture source.
   std::shared_ptr<fault_switch> faults;
   bool simulated = false; // true when any source serves fixture data

@@ -22,11 +22,12 @@ std::optional<std::uint64_t> parse_quantity(std::string_view hex) {
 }
 
 read_result<crypto::bytes> eth_call(const json_rpc_client& client, const eth_address& to,
-                                    const crypto::bytes& data, const std::string& what) {
+                                    const crypto::bytes& data, const std::string& what,
+                                    const std::string& block) {
   json::object call;
   call["to"] = crypto::to_0x_hex(to);
   call["data"] = crypto::to_0x_hex(data);
-  auto outcome = client.call("eth_call", json::array{call, "latest"});
+  auto outcome = client.call("eth_call", json::array{call, json::string(block)});
   if (!outcome.ok())
     return read_result<crypto::bytes>::unavailable(what + ": " + outcome.message);
   const auto* s = outcome.result.if_string();
@@ -99,22 +100,74 @@ private:
   eth_address address_;
 };
 
+read_result<std::uint64_t> block_number(const json_rpc_client& client) {
+  auto outcome = client.call("eth_blockNumber", json::array{});
+  if (!outcome.ok())
+    return read_result<std::uint64_t>::unavailable(outcome.message);
+  const auto* s = outcome.result.if_string();
+  auto v = s ? parse_quantity(std::string_view(s->data(), s->size())) : std::nullopt;
+  if (!v)
+    return read_result<std::uint64_t>::unavailable("eth_blockNumber: result is not a quantity");
+  return read_result<std::uint64_t>::ok(*v);
+}
+
 class ethereum_height final : public height_source {
 public:
   explicit ethereum_height(json_rpc_client c) : client_(std::move(c)) {}
-  read_result<std::uint64_t> block_height() override {
-    auto outcome = client_.call("eth_blockNumber", json::array{});
-    if (!outcome.ok())
-      return read_result<std::uint64_t>::unavailable(outcome.message);
-    const auto* s = outcome.result.if_string();
-    auto v = s ? parse_quantity(std::string_view(s->data(), s->size())) : std::nullopt;
-    if (!v)
-      return read_result<std::uint64_t>::unavailable("eth_blockNumber: result is not a quantity");
-    return read_result<std::uint64_t>::ok(*v);
+  read_result<std::uint64_t> block_height() override { return block_number(client_); }
+
+private:
+  json_rpc_client client_;
+};
+
+std::string quantity(std::uint64_t v) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), digits[v & 0xf]);
+    v >>= 4;
+  } while (v != 0);
+  return "0x" + out;
+}
+
+class ethereum_spend_authorization final : public spend_authorization_source {
+public:
+  ethereum_spend_authorization(json_rpc_client c, eth_address a, std::uint64_t n)
+    : client_(std::move(c)), address_(a), confirmations_(n) {}
+  read_result<bool> authorized(const covenant::spend_authorization& t) override {
+    using result = read_result<bool>;
+    auto head = block_number(client_);
+    if (head.code != read_code::ok)
+      return result::unavailable("CovenantSpendAuthorization: " + head.cause);
+    if (head.value < confirmations_)
+      return result{read_code::ok, false,
+                    "host chain head " + std::to_string(head.value) + " is shallower than " +
+                      std::to_string(confirmations_) + " confirmations"};
+    const auto block = head.value - confirmations_;
+    auto what = "CovenantSpendAuthorization.isAuthorized at block " + std::to_string(block);
+    auto ret = eth_call(client_, address_,
+                        encode_call(spend_authorization_is_authorized_signature,
+                                    {word_from_bytes32(t.utxo_key), word_from_bytes20(t.wallet_pkh),
+                                     word_from_uint(t.value), word_from_bytes32(t.outputs_hash)}),
+                        what, quantity(block));
+    if (ret.code != read_code::ok)
+      return result::unavailable(ret.cause);
+    std::string error;
+    auto yes = decode_bool(ret.value, error);
+    if (!yes)
+      return result::unavailable(what + ": " + error);
+    if (!*yes)
+      return result{read_code::ok, false,
+                    "not authorized at block " + std::to_string(block) + " (head " +
+                      std::to_string(head.value) + " - " + std::to_string(confirmations_) +
+                      " confirmations)"};
+    return result::ok(true);
   }
 
 private:
   json_rpc_client client_;
+  eth_address address_;
+  std::uint64_t confirmations_;
 };
 
 } // namespace
@@ -125,6 +178,11 @@ std::unique_ptr<bridge_source> make_ethereum_bridge(json_rpc_client client, eth_
 std::unique_ptr<registry_source> make_ethereum_registry(json_rpc_client client,
                                                         eth_address registry) {
   return std::make_unique<ethereum_registry>(std::move(client), registry);
+}
+std::unique_ptr<spend_authorization_source>
+make_ethereum_spend_authorization(json_rpc_client client, eth_address registry,
+                                  std::uint64_t confirmations) {
+  return std::make_unique<ethereum_spend_authorization>(std::move(client), registry, confirmations);
 }
 std::unique_ptr<height_source> make_ethereum_height(json_rpc_client client) {
   return std::make_unique<ethereum_height>(std::move(client));

@@ -22,9 +22,18 @@ std::unique_ptr<registry_source> make_ethereum_registry(json_rpc_client client,
                                                         eth_address registry);
 std::unique_ptr<height_source> make_ethereum_height(json_rpc_client client);
 
-/// eth_call of `data` against `to` at "latest"; the returned bytes, or why
-/// not (RPC error such as a revert, transport failure, malformed hex).
+/// CovenantSpendAuthorization `isAuthorized` read at block head −
+/// `confirmations` (so the authorization has at least that many blocks on
+/// top of it); a head shallower than that answers ok(false).
+std::unique_ptr<spend_authorization_source>
+make_ethereum_spend_authorization(json_rpc_client client, eth_address registry,
+                                  std::uint64_t confirmations);
+
+/// eth_call of `data` against `to` at `block` (a tag or a 0x quantity); the
+/// returned bytes, or why not (RPC error such as a revert, transport
+/// failure, malformed hex).
 read_result<crypto::bytes> eth_call(const json_rpc_client& client, const eth_address& to,
-                                    const crypto::bytes& data, const std::string& what);
+                                    const crypto::bytes& data, const std::string& what,
+                                    const std::string& block = "latest");
 
 } // namespace covsigner::chain

@@ -159,6 +159,27 @@ bool parse_transaction(const json::object& t, const std::string& where, fixture_
   return true;
 }
 
+bool parse_spend_authorization(const json::object& a, const std::string& where,
+                               fixture_chain& chain, std::string& error) {
+  if (!only_keys(a, {"utxoKey", "walletPKH", "value", "outputsHash"}, where, error))
+    return false;
+  crypto::hash32 key{}, outputs{};
+  crypto::hash20 wallet{};
+  std::uint64_t value = 0;
+  if (!read_hex(a, "utxoKey", true, key, where, error) ||
+      !read_hex(a, "walletPKH", true, wallet, where, error) ||
+      !read_u64(a, "value", true, UINT64_MAX, value, where, error) ||
+      !read_hex(a, "outputsHash", true, outputs, where, error))
+    return false;
+  // The registry refuses both (tbtc-v2 CovenantSpendAuthorization).
+  if (wallet == crypto::hash20{} || value == 0) {
+    error = where + ": a zero walletPKH or value is never authorized";
+    return false;
+  }
+  chain.spend_authorizations.emplace(key, wallet, value, outputs);
+  return true;
+}
+
 } // namespace
 
 std::optional<fixture_chain> parse_fixture(std::string_view text, std::string& error) {
@@ -173,7 +194,7 @@ std::optional<fixture_chain> parse_fixture(std::string_view text, std::string& e
     error = "fixture must be a JSON object";
     return std::nullopt;
   }
-  if (!only_keys(*obj, {"hostChainHeight", "bitcoinHeight", "wallets", "transactions"}, "fixture",
+  if (!only_keys(*obj, {"hostChainHeight", "bitcoinHeight", "wallets", "transactions", "spendAuthorizations"}, "fixture",
                  error))
     return std::nullopt;
   fixture_chain chain;
@@ -181,7 +202,7 @@ std::optional<fixture_chain> parse_fixture(std::string_view text, std::string& e
                 error) ||
       !read_u64(*obj, "bitcoinHeight", false, UINT64_MAX, chain.bitcoin_height, "fixture", error))
     return std::nullopt;
-  for (const char* list : {"wallets", "transactions"}) {
+  for (const char* list : {"wallets", "transactions", "spendAuthorizations"}) {
     auto it = obj->find(list);
     if (it == obj->end())
       continue;
@@ -197,8 +218,10 @@ std::optional<fixture_chain> parse_fixture(std::string_view text, std::string& e
         error = where + ": must be an object";
         return std::nullopt;
       }
-      bool ok = std::string_view(list) == "wallets" ? parse_wallet(*item, where, chain, error)
-                                                    : parse_transaction(*item, where, chain, error);
+      const std::string_view name = list;
+      bool ok = name == "wallets"        ? parse_wallet(*item, where, chain, error)
+                : name == "transactions" ? parse_transaction(*item, where, chain, error)
+                                         : parse_spend_authorization(*item, where, chain, error);
       if (!ok)
         return std::nullopt;
     }
@@ -302,7 +325,27 @@ public:
   }
 };
 
+class fixture_spend_authorization final : public spend_authorization_source, fixture_base {
+public:
+  fixture_spend_authorization(std::shared_ptr<const fixture_chain> c,
+                              std::shared_ptr<fault_switch> f)
+    : fixture_base{std::move(c), std::move(f)} {}
+  read_result<bool> authorized(const covenant::spend_authorization& t) override {
+    if (auto cause = fault("fixture CovenantSpendAuthorization"))
+      return read_result<bool>::unavailable(*cause);
+    if (chain->spend_authorizations.count({t.utxo_key, t.wallet_pkh, t.value, t.outputs_hash}))
+      return read_result<bool>::ok(true);
+    return {read_code::ok, false, "the fixture chain holds no such authorization"};
+  }
+};
+
 } // namespace
+
+std::unique_ptr<spend_authorization_source>
+make_fixture_spend_authorization(std::shared_ptr<const fixture_chain> chain,
+                                 std::shared_ptr<fault_switch> faults) {
+  return std::make_unique<fixture_spend_authorization>(std::move(chain), std::move(faults));
+}
 
 std::unique_ptr<bridge_source> make_fixture_bridge(std::shared_ptr<const fixture_chain> chain,
                                                    std::shared_ptr<fault_switch> faults) {

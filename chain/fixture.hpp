@@ -19,14 +19,21 @@
 //     "membersIdsHash": "0x<32>"                  // absent: registry has no entry
 //   }],
 //   "transactions": [{"txid": "0x<32>", "hex": "<raw tx>", "confirmations": 6,
-//                     "spentOutputs": [0]}]     // optional: output indexes spent
-// }                                             // on this simulated chain
+//                     "spentOutputs": [0]}],    // optional: output indexes spent
+//                                               // on this simulated chain
+//   "spendAuthorizations": [{                     // optional: CovenantSpendAuthorization
+//     "utxoKey": "0x<32>", "walletPKH": "0x<20>", // entries, all taken as confirmed
+//     "value": 1000000, "outputsHash": "0x<32>"   // (`covsignerctl spend-key` prints them)
+//   }]
+// }
 #pragma once
 
 #include "chain/fault_switch.hpp"
 #include "chain/sources.hpp"
 
 #include <map>
+#include <set>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <set>
@@ -44,6 +51,9 @@ struct fixture_chain {
   /// Outputs of `transactions` marked spent; every other output of a listed
   /// transaction is unspent.
   std::set<std::pair<crypto::hash32, std::uint32_t>> spent_outputs;
+  /// (utxoKey, walletPKH, value, outputsHash) the registry authorized.
+  std::set<std::tuple<crypto::hash32, crypto::hash20, std::uint64_t, crypto::hash32>>
+    spend_authorizations;
 };
 
 /// Parses fixture JSON. nullopt with `error` naming the offending field.
@@ -58,6 +68,9 @@ std::unique_ptr<registry_source> make_fixture_registry(std::shared_ptr<const fix
                                                        std::shared_ptr<fault_switch> faults);
 std::unique_ptr<height_source> make_fixture_height(std::shared_ptr<const fixture_chain> chain,
                                                    std::shared_ptr<fault_switch> faults);
+std::unique_ptr<spend_authorization_source>
+make_fixture_spend_authorization(std::shared_ptr<const fixture_chain> chain,
+                                 std::shared_ptr<fault_switch> faults);
 std::unique_ptr<bitcoin_source> make_fixture_bitcoin(std::shared_ptr<const fixture_chain> chain,
                                                      std::shared_ptr<fault_switch> faults);
 

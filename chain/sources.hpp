@@ -1,4 +1,4 @@
-// The four chain sources a reader actor can own. Each call blocks (it runs
+// The chain sources a reader actor can own. Each call blocks (it runs
 // on the reader's call_pool, never on a CAF thread) and returns errors as
 // values; an exception escaping a call is a bug, and the reader treats it as
 // a crash (its supervisor restarts it). Implementations must be thread-safe:
@@ -7,6 +7,7 @@
 
 #include "chain/read_result.hpp"
 #include "covenant/output_spend.hpp"
+#include "covenant/spend_authorization.hpp"
 #include "covenant/wallet.hpp"
 #include "crypto/bytes.hpp"
 
@@ -57,6 +58,16 @@ public:
   virtual read_result<covenant::output_spend> output_spend(const crypto::hash32& txid,
                                                            std::uint32_t vout) = 0;
   virtual read_result<std::uint64_t> block_count() = 0;
+};
+
+/// CovenantSpendAuthorization `isAuthorized(utxoKey, walletPKH, value,
+/// outputsHash)`, read deep enough to count as confirmed. ok(true): the
+/// registry authorized exactly this tuple; ok(false): it did not (or not
+/// yet deeply enough), cause says which; unavailable: the source failed.
+class spend_authorization_source {
+public:
+  virtual ~spend_authorization_source() = default;
+  virtual read_result<bool> authorized(const covenant::spend_authorization& tuple) = 0;
 };
 
 /// Whether the Bridge's state byte is a WalletState the node knows (0..5);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "covenant/output_spend.hpp"
+#include "covenant/spend_authorization.hpp"
 #include "covenant/wallet.hpp"
 
 #include <caf/error.hpp>
@@ -33,6 +34,12 @@ typename Inspector::result_type inspect(Inspector& f, wallet_chain_data& x) {
            x.created_at, x.moving_funds_requested_at, x.closing_started_at,
            x.pending_moved_funds_sweep_requests_count, x.state,
            x.moving_funds_target_wallets_commitment_hash, restore);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, spend_authorization& x) {
+  return f(caf::meta::type_name("spend_authorization"), x.funding_tx_hash,
+           x.funding_output_index, x.utxo_key, x.wallet_pkh, x.value, x.outputs_hash);
 }
 
 } // namespace covsigner::covenant
@@ -110,6 +117,22 @@ inline constexpr std::string_view failed_reader_state = "failed";
 /// breaker_status::state of a reader whose supervisor could not reach it
 /// (it is being restarted).
 inline constexpr std::string_view restarting_reader_state = "restarting";
+/// CovenantSpendAuthorization's answer for one tuple.
+enum class authorization_code : std::uint8_t {
+  authorized,     // the registry holds exactly this tuple, deep enough
+  not_authorized, // it does not (or not yet deeply enough)
+  unavailable,    // the source failed, timed out, or its breaker is open
+};
+
+struct spend_authorization_reply {
+  authorization_code code = authorization_code::unavailable;
+  std::string cause; // not_authorized / unavailable: why
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, spend_authorization_reply& x) {
+  return f(caf::meta::type_name("spend_authorization_reply"), x.code, x.cause);
+}
 
 /// A reader's circuit breaker and supervision, for /readyz and /metrics.
 /// `state` is the breaker's (chain::to_string(breaker_state): closed | open

@@ -1,4 +1,4 @@
-// Interfaces of the four chain readers. Each owns one source and its circuit
+// Interfaces of the chain readers. Each owns one source and its circuit
 // breaker; network calls run off CAF's scheduler threads.
 #pragma once
 
@@ -36,6 +36,13 @@ using registry_reader_actor = caf::typed_actor<
 /// The host chain's block height, refreshed in the background.
 using chain_head_actor = caf::typed_actor<
   caf::replies_to<height_atom>::with<chain_height>,
+  caf::replies_to<status_atom>::with<breaker_status>>;
+
+/// CovenantSpendAuthorization `isAuthorized` for the tuple of a spend about
+/// to be signed, read at head - confirmations (tbtc-v2 PR #1003). Never
+/// answers "authorized" for anything but a confirmed "yes" from the chain.
+using spend_authorization_reader_actor = caf::typed_actor<
+  caf::replies_to<covenant::spend_authorization>::with<spend_authorization_reply>,
   caf::replies_to<status_atom>::with<breaker_status>>;
 
 /// Active-outpoint transaction, confirmations and spent state. Arguments:

@@ -59,9 +59,12 @@ chain_config(const node_options& o) {
   c.rpc_url = o.chain_rpc_url;
   c.bridge_address = o.chain_bridge_address;
   c.wallet_registry_address = o.chain_wallet_registry_address;
+  c.spend_authorization_address = o.chain_spend_authorization_address;
+  c.spend_authorization_confirmations = o.chain_spend_authorization_confirmations;
   c.bitcoin_backend = o.chain_bitcoin_backend;
   c.bitcoin_rpc_url = o.chain_bitcoin_rpc_url;
-  c.request_timeout = std::chrono::milliseconds(o.chain_request_timeout_ms);
+  c.request_timeout = std::chrono::milliseconds(
+    std::min(o.chain_request_timeout_ms, o.chain_spend_authorization_timeout_ms));
   return std::optional<chain::backend_config>{std::move(c)};
 }
 
@@ -79,6 +82,9 @@ void apply_reader_settings(const node_options& o, actors::node_options& options)
   options.head.refresh_interval = std::chrono::milliseconds(o.chain_head_refresh_ms);
   options.head.max_age = std::chrono::milliseconds(o.chain_head_max_age_ms);
   options.bitcoin = reader;
+  options.spend_authorization = reader;
+  options.spend_authorization.request_timeout =
+    std::chrono::milliseconds(o.chain_spend_authorization_timeout_ms);
   // The node's bound on one chain call outlasts GetWallet's own (Bridge +
   // registry), so the readers answer an outage before the node gives up.
   options.timeouts.chain =
@@ -164,6 +170,7 @@ std::variant<plan, std::string> make_plan(const node_options& o, node_secrets& s
   n.sessions.tbtc.settings.min_confirmations = o.min_active_outpoint_confirmations == 0
                                                  ? covenant::default_min_confirmations
                                                  : o.min_active_outpoint_confirmations;
+  n.sessions.tbtc.spend_authorization.required = o.chain_require_spend_authorization;
   n.signer.backend = o.signer_backend;
   n.signer.key_file = o.signer_key_file;
   n.signer.remote.host = o.signer_remote_host;
@@ -254,9 +261,16 @@ embedded_node::start(caf::actor_system& system, const node_options& options, nod
                  "development only",
                  p.node.chain->fixture_file);
   else
-    spdlog::info("chain: ethereum backend at [{}] Bridge=[{}] WalletRegistry=[{}]",
+    spdlog::info("chain: ethereum backend at [{}] Bridge=[{}] WalletRegistry=[{}] "
+                 "CovenantSpendAuthorization=[{}] confirmations=[{}]",
                  p.node.chain->rpc_url, p.node.chain->bridge_address,
-                 p.node.chain->wallet_registry_address);
+                 p.node.chain->wallet_registry_address,
+                 p.node.chain->spend_authorization_address,
+                 p.node.chain->spend_authorization_confirmations);
+  if (!options.chain_require_spend_authorization)
+    spdlog::warn("--chain.require-spend-authorization=false: covenant spends are signed WITHOUT "
+                 "a CovenantSpendAuthorization on chain (tbtc-v2 audit TOB-1); never run a "
+                 "production signer like this");
   embedded_node result{std::move(self)};
   auto& st = *result.impl_;
   if (options.caf_io_port != 0) {

@@ -20,6 +20,7 @@
 // embedded_node::start. Nothing here keeps global state.
 #pragma once
 
+#include "chain/backends.hpp"
 #include "chain/fault_switch.hpp"
 #include "messages/gateway.hpp"
 #include "messages/node.hpp"
@@ -104,6 +105,13 @@ struct node_options {
   std::string chain_rpc_url;                    // --chain.rpc-url
   std::string chain_bridge_address;             // --chain.bridge-address
   std::string chain_wallet_registry_address;    // --chain.wallet-registry-address
+  // The CovenantSpendAuthorization gate (actors/signing_session.hpp); the
+  // confirmations default is chain::backend_config's, where it is explained.
+  std::string chain_spend_authorization_address; // --chain.spend-authorization-address
+  bool chain_require_spend_authorization = true; // --chain.require-spend-authorization
+  std::uint64_t chain_spend_authorization_confirmations = // --chain.spend-authorization-confirmations
+    chain::backend_config{}.spend_authorization_confirmations;
+  std::size_t chain_spend_authorization_timeout_ms = 2000; // --chain.spend-authorization-timeout-ms
   std::string chain_bitcoin_backend = "fixture"; // --chain.bitcoin-backend
   std::string chain_bitcoin_rpc_url;            // --chain.bitcoin-rpc-url
   std::size_t chain_request_timeout_ms = 2000;  // --chain.request-timeout-ms

@@ -32,7 +32,7 @@ struct command {
   int (*run)(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 };
 
-/// example, example-chain, digest, validate (request_commands.cpp).
+/// example, example-chain, digest, validate, spend-key (request_commands.cpp).
 std::span<const command> request_commands();
 
 /// store inspect, store prune, quarantine list, quarantine resolve

@@ -5,6 +5,7 @@
 #include "bitcoin/transaction.hpp"
 #include "chain/fixture.hpp"
 #include "covenant/request.hpp"
+#include "covenant/spend_authorization.hpp"
 #include "crypto/bytes.hpp"
 #include "crypto/hash160.hpp"
 
@@ -31,8 +32,27 @@ std::variant<boost::json::object, std::string> make_example_chain(std::uint64_t 
   wallet["state"] = 1; // Live
   wallet["membersIdsHash"] = filled_hex(dev_members_ids_hash_fill, 32);
 
-  boost::json::array transactions;
+  boost::json::array transactions, authorizations;
   for (auto route : {covenant::route_qc_v1, covenant::route_self_v1}) {
+    // The registry authorizes the spend every example body of the route
+    // builds (its actions other than MIGRATION pay other outputs).
+    example_options options;
+    options.route = std::string{route};
+    options.domain.salt = covenant::default_approval_salt();
+    auto body = make_example_submit(options);
+    if (auto* e = std::get_if<std::string>(&body))
+      return "internal: example body: " + *e;
+    covenant::job j;
+    j.route = std::string{route};
+    j.request_json = boost::json::serialize(std::get<boost::json::object>(body).at("request"));
+    auto tuple = covenant::spend_authorization_of_request(j);
+    if (auto* e = std::get_if<std::string>(&tuple))
+      return "internal: example spend authorization: " + *e;
+    const auto& a = std::get<covenant::spend_authorization>(tuple);
+    authorizations.push_back(boost::json::object{{"utxoKey", crypto::to_0x_hex(a.utxo_key)},
+                                                 {"walletPKH", crypto::to_0x_hex(a.wallet_pkh)},
+                                                 {"value", a.value},
+                                                 {"outputsHash", crypto::to_0x_hex(a.outputs_hash)}});
     const auto tx = dev_funding_transaction(route);
     boost::json::object entry;
     entry["txid"] = "0x" + bitcoin::to_display_hex(bitcoin::txid(tx));
@@ -46,6 +66,7 @@ std::variant<boost::json::object, std::string> make_example_chain(std::uint64_t 
   chain["bitcoinHeight"] = 850000;
   chain["wallets"] = boost::json::array{std::move(wallet)};
   chain["transactions"] = std::move(transactions);
+  chain["spendAuthorizations"] = std::move(authorizations);
 
   std::string error;
   if (!chain::parse_fixture(boost::json::serialize(chain), error))

@@ -1,4 +1,5 @@
-// The request tools: `example`, `example-chain`, `digest`, `validate` (command.hpp).
+// The request tools: `example`, `example-chain`, `digest`, `validate`,
+// `spend-key` (command.hpp).
 #include "apps/covsignerctl/arguments.hpp"
 #include "apps/covsignerctl/command.hpp"
 #include "apps/covsignerctl/example_chain.hpp"
@@ -6,6 +7,7 @@
 #include "apps/covsignerctl/pretty_json.hpp"
 #include "covenant/normalize.hpp"
 #include "covenant/request.hpp"
+#include "covenant/spend_authorization.hpp"
 #include "covenant/validation.hpp"
 
 #include <array>
@@ -197,7 +199,41 @@ int run_validate(const std::vector<std::string>& args, std::ostream& out, std::o
   return exit_ok;
 }
 
-const std::array<command, 4> commands = {{
+int run_spend_key(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto parsed = parse_with_domain(args, {}, err);
+  if (!parsed)
+    return exit_usage;
+  auto& [a, domain] = *parsed;
+  auto input = read_submit_file(a, out, err);
+  if (const int* code = std::get_if<int>(&input))
+    return *code;
+  const auto& request = std::get<covenant::submit_input>(input).request;
+  // The node files the normalised request; the tuple is computed from it.
+  auto normalized = covenant::normalize_request(request, {.domain = domain});
+  if (const auto* e = std::get_if<covenant::input_error>(&normalized)) {
+    out << e->message << '\n';
+    return exit_failed;
+  }
+  const auto& n = std::get<covenant::route_submit_request>(normalized);
+  covenant::job j;
+  j.route = n.route;
+  j.request_json = covenant::canonical_request_json(n);
+  auto tuple = covenant::spend_authorization_of_request(j);
+  if (const auto* e = std::get_if<std::string>(&tuple)) {
+    out << *e << '\n';
+    return exit_failed;
+  }
+  const auto& t = std::get<covenant::spend_authorization>(tuple);
+  out << "utxoKey: " << crypto::to_0x_hex(t.utxo_key) << '\n'
+      << "walletPKH: " << crypto::to_0x_hex(t.wallet_pkh) << '\n'
+      << "value: " << t.value << '\n'
+      << "outputsHash: " << crypto::to_0x_hex(t.outputs_hash) << '\n'
+      << "fundingTxHash: " << crypto::to_0x_hex(t.funding_tx_hash) << '\n'
+      << "fundingOutputIndex: " << t.funding_output_index << '\n';
+  return exit_ok;
+}
+
+const std::array<command, 5> commands = {{
     {"example", "print a valid, dev-key-signed submit body",
      "usage: covsignerctl example --route qc_v1|self_v1 [--action MIGRATION|REDEEM|RENEW]\n"
      "                            [--route-request-id ID] [--signer-approval-end-block N]\n"
@@ -240,7 +276,9 @@ const std::array<command, 4> commands = {{
      "Bitcoin height 850000, the development wallet of the PUBLIC signer dev key\n"
      "(0x22..22; Live, wallet id 0xa1..a1, members-IDs hash 0xb2..b2) and the qc_v1 and\n"
      "self_v1 development funding transactions whose output 1 every `covsignerctl\n"
-     "example` body of that route spends. examples/chain/dev-chain.json is its output.\n"
+     "example` body of that route spends, with the CovenantSpendAuthorization entries\n"
+     "of their MIGRATION spends (`covsignerctl spend-key`), so a node that requires the\n"
+     "gate signs them. examples/chain/dev-chain.json is its output.\n"
      "\n"
      "options:\n"
      "  --confirmations N       confirmations of each funding transaction (default 6,\n"
@@ -268,6 +306,25 @@ const std::array<command, 4> commands = {{
      "options:\n"
      "  --route R               the endpoint route (qc_v1 or self_v1)\n" COVSIGNERCTL_DOMAIN_HELP,
      run_validate},
+    {"spend-key", "print the CovenantSpendAuthorization tuple a request is gated on",
+     "usage: covsignerctl spend-key FILE [--eip712-chain-id N] [--eip712-salt HEX]\n"
+     "\n"
+     "Prints the tuple a node asks the chain's CovenantSpendAuthorization registry\n"
+     "about before it signs the submit body in FILE (- = stdin), built as the node\n"
+     "builds the spend: the template's signer key, the active outpoint, the plan's\n"
+     "input value and the destination outputs:\n"
+     "  utxoKey: 0x...             keccak256(fundingTxHash ++ uint32 BE fundingOutputIndex)\n"
+     "  walletPKH: 0x...           HASH160 of the signer's compressed key\n"
+     "  value: N                   satoshis of the covenant output spent\n"
+     "  outputsHash: 0x...         BIP-143 hashOutputs of the spend\n"
+     "  fundingTxHash: 0x...       the active txid in internal (little-endian) byte order\n"
+     "  fundingOutputIndex: N\n"
+     "The registry's owner posts it with authorizeCovenantSpend(fundingTxHash,\n"
+     "fundingOutputIndex, walletPKH, value, outputsHash). Exit 1, with the node's\n"
+     "error text, when the body does not decode or the spend cannot be built.\n"
+     "\n"
+     "options:\n" COVSIGNERCTL_DOMAIN_HELP,
+     run_spend_key},
 }};
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "chain/backends.hpp"
+
 #include <caf/config_option_adder.hpp>
 
 #include <sstream>
@@ -153,6 +155,23 @@ covsignerd_config::covsignerd_config() {
          "ethereum backend: Bridge contract (default: none)")
     .add(node.chain_wallet_registry_address, "wallet-registry-address",
          "ethereum backend: WalletRegistry contract (default: none)")
+    .add(node.chain_spend_authorization_address, "spend-authorization-address",
+         "ethereum backend: the CovenantSpendAuthorization registry the Bridge points at; "
+         "unset or zero while required = every job fails POLICY_REJECTED (default: none)")
+    .add(node.chain_require_spend_authorization, "require-spend-authorization",
+         with_default("sign only spends the registry authorized (fixture backend: the fixture "
+                      "file's spendAuthorizations); false (config file: [chain] "
+                      "require-spend-authorization=false) signs without it and says so at startup",
+                      node.chain_require_spend_authorization))
+    .add(node.chain_spend_authorization_confirmations, "spend-authorization-confirmations",
+         with_default("blocks on top of a CovenantSpendAuthorization entry before it counts: the "
+                      "registry is read at head - N (the reference's active-outpoint minimum; "
+                      "chain/backends.hpp says why)",
+                      node.chain_spend_authorization_confirmations))
+    .add(node.chain_spend_authorization_timeout_ms, "spend-authorization-timeout-ms",
+         with_default("one CovenantSpendAuthorization read (head + eth_call), socket timeouts "
+                      "included",
+                      node.chain_spend_authorization_timeout_ms))
     .add(node.chain_bitcoin_backend, "bitcoin-backend",
          "fixture | bitcoin-core (default: fixture, from --chain.fixture-file)")
     .add(node.chain_bitcoin_rpc_url, "bitcoin-rpc-url",

@@ -21,6 +21,19 @@ contract TestBridge {
 
     mapping(bytes20 => Wallet) private registeredWallets;
 
+    // The Bridge's pointer to its CovenantSpendAuthorization registry (tbtc-v2
+    // PR #1003). The real Bridge's public getter is not confirmed yet, so the
+    // node takes the registry from --chain.spend-authorization-address; tests
+    // still set the pointer as a deployment would.
+    address public covenantSpendAuthorization;
+
+    event CovenantSpendAuthorizationUpdated(address covenantSpendAuthorization);
+
+    function setCovenantSpendAuthorization(address registry) external {
+        covenantSpendAuthorization = registry;
+        emit CovenantSpendAuthorizationUpdated(registry);
+    }
+
     function setWallet(bytes20 walletPubKeyHash, Wallet calldata wallet) external {
         registeredWallets[walletPubKeyHash] = wallet;
     }

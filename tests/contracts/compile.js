@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const solc = require(path.join(__dirname, '..', 'peers', 'node_modules', 'solc'));
 
-const names = ['TestBridge', 'TestWalletRegistry'];
+const names = ['TestBridge', 'TestWalletRegistry', 'TestCovenantSpendAuthorization'];
 const sources = {};
 for (const name of names)
   sources[name + '.sol'] = { content: fs.readFileSync(path.join(__dirname, name + '.sol'), 'utf8') };

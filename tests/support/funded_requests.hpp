@@ -7,6 +7,8 @@
 // these end to end.
 #pragma once
 
+#include "covenant/spend_authorization.hpp"
+
 #include "bitcoin/covenant_scripts.hpp"
 #include "bitcoin/script.hpp"
 #include "bitcoin/transaction.hpp"
@@ -100,18 +102,40 @@ inline funded_request make_funded_request(const std::string& name,
   return out;
 }
 
+/// The CovenantSpendAuthorization tuple of a funded request's spend, as the
+/// fixture chain's "spendAuthorizations" entry.
+inline boost::json::object spend_authorization_entry(const funded_request& funded) {
+  covenant::job j;
+  j.route = std::string(funded.request.at("route").as_string());
+  j.request_json = boost::json::serialize(funded.request);
+  auto tuple = covenant::spend_authorization_of_request(j);
+  if (auto* error = std::get_if<std::string>(&tuple))
+    throw std::runtime_error("no spend authorization tuple: " + *error);
+  const auto& a = std::get<covenant::spend_authorization>(tuple);
+  return {{"utxoKey", crypto::to_0x_hex(a.utxo_key)},
+          {"walletPKH", crypto::to_0x_hex(a.wallet_pkh)},
+          {"value", a.value},
+          {"outputsHash", crypto::to_0x_hex(a.outputs_hash)}};
+}
+
 /// A fixture chain file's JSON holding `txs` (funding transactions and their
-/// confirmations) and no wallets.
+/// confirmations) and no wallets; with `authorized`, the registry authorizes
+/// each request's spend.
 inline std::string fixture_chain_json(
-  const std::vector<std::pair<const funded_request*, std::uint64_t>>& txs) {
-  boost::json::array transactions;
-  for (const auto& [funded, confirmations] : txs)
+  const std::vector<std::pair<const funded_request*, std::uint64_t>>& txs, bool authorized = true) {
+  boost::json::array transactions, authorizations;
+  for (const auto& [funded, confirmations] : txs) {
     transactions.push_back(boost::json::object{
       {"txid", "0x" + funded->txid_display},
       {"hex", crypto::to_hex(bitcoin::serialize_with_witness(funded->funding_tx))},
       {"confirmations", confirmations}});
-  return boost::json::serialize(boost::json::object{
-    {"hostChainHeight", 1000}, {"bitcoinHeight", 850000}, {"transactions", transactions}});
+    if (authorized)
+      authorizations.push_back(spend_authorization_entry(*funded));
+  }
+  return boost::json::serialize(boost::json::object{{"hostChainHeight", 1000},
+                                                    {"bitcoinHeight", 850000},
+                                                    {"transactions", transactions},
+                                                    {"spendAuthorizations", authorizations}});
 }
 
 } // namespace covsigner::test_support

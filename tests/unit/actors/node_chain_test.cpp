@@ -110,12 +110,15 @@ TEST_F(NodeChain, NotReadyOnceTheBridgeBreakerOpensOrTheHeadGoesStale) {
   EXPECT_TRUE(failing_contains(r, "bridge_reader: breaker open")) << ::testing::PrintToString(r.failing);
   EXPECT_TRUE(failing_contains(r, "chain_head: stale")) << ::testing::PrintToString(r.failing);
   // Every reader's breaker is reported (for /metrics); only the Bridge's
-  // fails readiness.
+  // fails readiness (the registry and the spend-authorization reader
+  // degrade: their consumers wait or refuse, naming the cause).
   auto states = breaker_states(r);
-  ASSERT_EQ(states.size(), 3u) << ::testing::PrintToString(states);
+  ASSERT_EQ(states.size(), 4u) << ::testing::PrintToString(states);
   EXPECT_EQ(states["Bridge"], "open");
   EXPECT_EQ(states.count("wallet registry"), 1u);
   EXPECT_EQ(states.count("Bitcoin"), 1u);
+  EXPECT_EQ(states.count("spend authorization"), 1u);
+  EXPECT_FALSE(failing_contains(r, "spend")) << ::testing::PrintToString(r.failing);
 }
 
 // The tbtc engine signs nothing without Bitcoin data: its reader's open

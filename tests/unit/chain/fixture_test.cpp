@@ -143,3 +143,61 @@ TEST(ChainFixture, RejectsSpentOutputsThatAreNotOutputIndexes) {
 
 } // namespace
 } // namespace covsigner::chain
+
+namespace covsigner::chain {
+namespace {
+
+std::string with_authorization(const std::string& entry) {
+  return R"({"hostChainHeight": 1, "spendAuthorizations": [)" + entry + "]}";
+}
+
+const std::string key = "0x" + std::string(64, '1');
+const std::string wallet = "0x" + std::string(40, '2');
+const std::string outputs = "0x" + std::string(64, '3');
+
+TEST(ChainFixture, SpendAuthorizationsAnswerOnlyTheirExactTuple) {
+  std::string error;
+  auto parsed = parse_fixture(with_authorization(R"({"utxoKey": ")" + key + R"(", "walletPKH": ")" +
+                                                 wallet + R"(", "value": 5, "outputsHash": ")" +
+                                                 outputs + R"("})"),
+                              error);
+  ASSERT_TRUE(parsed) << error;
+  auto faults = std::make_shared<fault_switch>();
+  auto source = make_fixture_spend_authorization(
+    std::make_shared<const fixture_chain>(std::move(*parsed)), faults);
+  covenant::spend_authorization t;
+  t.utxo_key = *crypto::fixed_from_0x_hex<32>(key);
+  t.wallet_pkh = *crypto::fixed_from_0x_hex<20>(wallet);
+  t.value = 5;
+  t.outputs_hash = *crypto::fixed_from_0x_hex<32>(outputs);
+  auto yes = source->authorized(t);
+  EXPECT_EQ(yes.code, read_code::ok);
+  EXPECT_TRUE(yes.value);
+  auto other = t;
+  other.value = 6; // one field differs: another spend
+  auto no = source->authorized(other);
+  EXPECT_EQ(no.code, read_code::ok);
+  EXPECT_FALSE(no.value);
+  EXPECT_EQ(no.cause, "the fixture chain holds no such authorization");
+  faults->set(fault_mode::fail, std::chrono::milliseconds(0), "CovenantSpendAuthorization");
+  auto down = source->authorized(t);
+  EXPECT_EQ(down.code, read_code::unavailable);
+  EXPECT_NE(down.cause.find("simulated"), std::string::npos) << down.cause;
+}
+
+TEST(ChainFixture, SpendAuthorizationsRefuseWhatTheRegistryRefuses) {
+  std::string error;
+  EXPECT_FALSE(parse_fixture(with_authorization(R"({"utxoKey": ")" + key + R"(", "walletPKH": ")" +
+                                                wallet + R"(", "value": 0, "outputsHash": ")" +
+                                                outputs + R"("})"),
+                             error));
+  EXPECT_EQ(error, "spendAuthorizations[0]: a zero walletPKH or value is never authorized");
+  EXPECT_FALSE(parse_fixture(with_authorization(R"({"utxoKey": ")" + key + R"(", "walletPKH": ")" +
+                                                wallet + R"(", "valu": 1, "outputsHash": ")" +
+                                                outputs + R"("})"),
+                             error));
+  EXPECT_EQ(error, "spendAuthorizations[0]: unknown key \"valu\"");
+}
+
+} // namespace
+} // namespace covsigner::chain

@@ -6,6 +6,7 @@
 #include "covenant/approval_digest.hpp"
 #include "covenant/normalize.hpp"
 #include "covenant/request.hpp"
+#include "covenant/spend_authorization.hpp"
 #include "covenant/validation.hpp"
 #include "crypto/bytes.hpp"
 #include "crypto/secp256k1.hpp"
@@ -14,7 +15,9 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <map>
 #include <string>
 #include <tuple>
 #include <variant>
@@ -398,3 +401,65 @@ TEST(Validate, PrintsOkOrTheExactFirstError) {
 }
 
 } // namespace
+
+namespace {
+
+// "key: value" lines of spend-key's output.
+std::map<std::string, std::string> key_lines(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto end = text.find('\n', at);
+    auto line = text.substr(at, end - at);
+    if (auto colon = line.find(": "); colon != std::string::npos)
+      out[line.substr(0, colon)] = line.substr(colon + 2);
+    at = end == std::string::npos ? text.size() : end + 1;
+  }
+  return out;
+}
+
+} // namespace
+
+TEST(SpendKey, PrintsTheTupleOfTheRequestsSpend) {
+  const std::string file = std::string{COVSIGNER_SOURCE_DIR} + "/examples/requests/self_v1-certified.json";
+  ctl_result r = run_ctl({"spend-key", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto lines = key_lines(r.out);
+  ASSERT_EQ(lines.size(), 6u) << r.out;
+  // The example spends output 1 (1000000 sats) of the self_v1 dev funding
+  // transaction, for the wallet of the signer dev key 0x22..22.
+  auto request = boost::json::parse(read_text_file(file)).at("request").as_object();
+  const std::string txid(request.at("activeOutpoint").at("txid").as_string());
+  auto display = *crypto::fixed_from_0x_hex<32>(txid);
+  crypto::hash32 internal{};
+  std::reverse_copy(display.begin(), display.end(), internal.begin());
+  EXPECT_EQ(lines["fundingTxHash"], crypto::to_0x_hex(internal));
+  EXPECT_EQ(lines["fundingOutputIndex"], "1");
+  EXPECT_EQ(lines["value"], "1000000");
+  EXPECT_EQ(lines["walletPKH"], "0x531260aa2a199e228c537dfa42c82bea2c7c1f4d");
+  EXPECT_EQ(lines["utxoKey"], crypto::to_0x_hex(covenant::covenant_utxo_key(internal, 1)));
+  EXPECT_EQ(lines["outputsHash"].size(), 66u);
+
+  // Another action pays other outputs: another outputsHash, the same key.
+  ctl_result renew = run_ctl({"example", "--route", "self_v1", "--action", "RENEW"});
+  ASSERT_EQ(renew.exit_code, 0) << renew.err;
+  test_support::temp_dir dir;
+  const std::string renew_file = (dir.path() / "renew.json").string();
+  write_text_file(renew_file, renew.out);
+  auto renewed = key_lines(run_ctl({"spend-key", renew_file}).out);
+  EXPECT_EQ(renewed["utxoKey"], lines["utxoKey"]);
+  EXPECT_NE(renewed["outputsHash"], lines["outputsHash"]);
+}
+
+TEST(SpendKey, RefusesABodyItCannotBuildASpendFor) {
+  test_support::temp_dir dir;
+  const std::string file = (dir.path() / "body.json").string();
+  write_text_file(file, "{}");
+  ctl_result r = run_ctl({"spend-key", file});
+  EXPECT_EQ(r.exit_code, 1);
+  // The node's own refusal text: nothing to build a spend from.
+  EXPECT_EQ(r.out, "request.artifactSignatures must not be empty\n");
+  r = run_ctl({"spend-key"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected exactly one FILE argument"), std::string::npos) << r.err;
+}
