@@ -28,6 +28,10 @@ node_reply fail(reply_code code, std::string message) {
   return {code, {}, std::move(message)};
 }
 
+node_reply fail(reply_code code, reply_cause cause, std::string message) {
+  return {code, {}, std::move(message), cause};
+}
+
 node_reply internal(std::string what) {
   return fail(reply_code::internal, std::move(what));
 }
@@ -97,10 +101,16 @@ void claim(self_ptr self, caf::typed_response_promise<node_reply> promise, coven
             promise.deliver(ok(claim.snapshot.job));
             return;
           case claim_code::conflict:
+            promise.deliver(
+              fail(reply_code::bad_request, reply_cause::conflict, std::move(claim.detail)));
+            return;
           case claim_code::pruned:
             promise.deliver(fail(reply_code::bad_request, std::move(claim.detail)));
             return;
           case claim_code::poisoned:
+            promise.deliver(
+              fail(reply_code::unavailable, reply_cause::poisoned_key, std::move(claim.detail)));
+            return;
           case claim_code::refused:
           case claim_code::failed:
           case claim_code::unsettled:

@@ -69,15 +69,25 @@ enum class reply_code : std::uint8_t {
   internal,    // 500, `internal server error`; `message` is logged only
 };
 
+/// Why a reply is not `ok`, for callers that branch on it (metrics)
+/// instead of parsing `message`, which keeps the reference's text. Each
+/// cause belongs to one reply_code (noted per value).
+enum class reply_cause : std::uint8_t {
+  none,         // ok, or a cause no caller branches on yet
+  conflict,     // bad_request: the route key holds another request payload
+  poisoned_key, // unavailable: the route key may belong to a lost or corrupt job
+};
+
 struct node_reply {
   reply_code code = reply_code::internal;
   covenant::step_result result;
   std::string message;
+  reply_cause cause = reply_cause::none;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_reply& x) {
-  return f(caf::meta::type_name("node_reply"), x.code, x.result, x.message);
+  return f(caf::meta::type_name("node_reply"), x.code, x.result, x.message, x.cause);
 }
 
 /// /readyz: ready only when every check passes; `failing` names the others.
