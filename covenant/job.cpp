@@ -94,6 +94,7 @@ void apply_transition(job& j, const job_transition& t, std::string_view now) {
 
 step_result to_step_result(const job& j) {
   step_result r;
+  r.state = j.state;
   r.request_id = j.request_id;
   r.detail = j.detail;
   switch (j.state) {

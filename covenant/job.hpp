@@ -120,6 +120,9 @@ struct step_result {
   std::string psbt_hash;
   std::string transaction_hex;
   std::string handoff_json; // canonical JSON object text, or empty
+  /// The job state the result was made from (not on the wire): whether the
+  /// job settled is is_terminal(state), never a test of `status`.
+  job_state state = job_state::submitted;
 
   friend bool operator==(const step_result&, const step_result&) = default;
 };

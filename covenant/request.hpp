@@ -1,7 +1,10 @@
 // The covenant signer request model (reference §1.7, §2.1): the submit and
 // poll bodies, RouteSubmitRequest and every nested object, their strict
 // decoding (Go rules, covenant/strict_json.hpp), their canonical JSON (Go
-// field order and omitempty, §5.9) and the request digest.
+// field order and omitempty, §5.9) and the request digest. Each struct's
+// JSON names, field order, omitempty and Go type names are written once, in
+// its field table in covenant/request_wire.hpp, which drives both the
+// decoder and the encoder.
 //
 // Go pointers and nil-able slices/maps are std::optional here, because
 // "absent" and "empty" serialise differently (`null` vs `[]`/`{}`) and so
@@ -51,18 +54,18 @@ inline constexpr std::string_view malformed_request_body = "malformed request bo
 struct covenant_outpoint {
   std::string txid;
   std::uint32_t vout = 0;
-  std::string script_hash; // omitempty
+  std::string script_hash;
 };
 
 struct artifact_record {
   std::string psbt_hash;
   std::string destination_commitment_hash;
-  std::string transaction_hex; // omitempty
-  std::string transaction_id;  // omitempty
+  std::string transaction_hex;
+  std::string transaction_id;
 };
 
 struct migration_destination_reservation {
-  std::string reservation_id; // omitempty
+  std::string reservation_id;
   std::string reserve;
   std::uint64_t epoch = 0;
   std::string route;
@@ -77,7 +80,7 @@ struct migration_destination_reservation {
 };
 
 struct redeem_destination_reservation {
-  std::string reservation_id; // omitempty
+  std::string reservation_id;
   std::string reserve;
   std::uint64_t epoch = 0;
   std::string route;
@@ -92,7 +95,7 @@ struct redeem_destination_reservation {
 };
 
 struct renew_destination_reservation {
-  std::string reservation_id; // omitempty
+  std::string reservation_id;
   std::string reserve;
   std::uint64_t epoch = 0;
   std::string route;
@@ -141,7 +144,7 @@ struct plan_quote {
   std::string active_outpoint_txid;
   std::uint32_t active_outpoint_vout = 0;
   std::string plan_commitment_hash;
-  std::optional<transaction_plan> migration_transaction_plan; // no omitempty: null
+  std::optional<transaction_plan> migration_transaction_plan;
   std::string idempotency_key;
   std::uint64_t expires_in_seconds = 0;
   std::string issued_at;
@@ -174,9 +177,9 @@ struct signer_approval_certificate {
   std::string wallet_public_key;
   std::string signer_set_hash;
   std::string signature;
-  std::optional<std::vector<std::uint32_t>> active_members;   // omitempty
-  std::optional<std::vector<std::uint32_t>> inactive_members; // omitempty
-  std::optional<std::uint64_t> end_block;                     // no omitempty: null
+  std::optional<std::vector<std::uint32_t>> active_members;
+  std::optional<std::vector<std::uint32_t>> inactive_members;
+  std::optional<std::uint64_t> end_block;
 };
 
 struct signing_requirements {
@@ -185,14 +188,14 @@ struct signing_requirements {
 };
 
 struct self_v1_template {
-  std::string template_id; // JSON "template"
+  std::string template_id;
   std::string depositor_public_key;
   std::string signer_public_key;
   std::uint64_t delta2 = 0;
 };
 
 struct qc_v1_template {
-  std::string template_id; // JSON "template"
+  std::string template_id;
   std::string depositor_public_key;
   std::string custodian_public_key;
   std::string signer_public_key;
@@ -205,7 +208,7 @@ struct route_submit_request {
   std::string idempotency_key;
   std::string request_type;
   std::string route;
-  std::string action; // omitempty; empty means MIGRATION
+  std::string action; // empty means MIGRATION
   std::string strategy;
   std::string reserve;
   std::uint64_t epoch = 0;

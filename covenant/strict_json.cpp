@@ -450,42 +450,4 @@ void decode_optional_uint64(context& ctx, const node& n, std::optional<std::uint
   out = v;
 }
 
-void decode_uint32_slice(context& ctx, const node& n,
-                         std::optional<std::vector<std::uint32_t>>& out) {
-  if (n.type == node::kind::null) {
-    out.reset();
-    return;
-  }
-  if (n.type != node::kind::array) {
-    ctx.type_error(kind_name(n), "[]uint32");
-    return;
-  }
-  // Go decodes into the existing elements of a slice (a duplicate key's
-  // `null` element keeps the earlier value), then truncates.
-  std::vector<std::uint32_t> values = out.value_or(std::vector<std::uint32_t>{});
-  values.resize(std::max(values.size(), n.items.size()));
-  for (std::size_t i = 0; i < n.items.size(); ++i)
-    decode_uint32(ctx, n.items[i], values[i]);
-  values.resize(n.items.size());
-  out = std::move(values);
-}
-
-void decode_string_slice(context& ctx, const node& n,
-                         std::optional<std::vector<std::string>>& out) {
-  if (n.type == node::kind::null) {
-    out.reset();
-    return;
-  }
-  if (n.type != node::kind::array) {
-    ctx.type_error(kind_name(n), "[]string");
-    return;
-  }
-  std::vector<std::string> values = out.value_or(std::vector<std::string>{});
-  values.resize(std::max(values.size(), n.items.size()));
-  for (std::size_t i = 0; i < n.items.size(); ++i)
-    decode_string(ctx, n.items[i], values[i]);
-  values.resize(n.items.size());
-  out = std::move(values);
-}
-
 } // namespace covsigner::covenant::strict_json

@@ -35,6 +35,7 @@
 // Pure code: no I/O, no exceptions escape.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -161,12 +162,67 @@ void decode_uint64(context& ctx, const node& n, std::uint64_t& out);
 void decode_uint32(context& ctx, const node& n, std::uint32_t& out);
 /// Pointer-to-uint64 field: `null` resets to nullopt.
 void decode_optional_uint64(context& ctx, const node& n, std::optional<std::uint64_t>& out);
-/// []uint32 field: `null` resets to nullopt, `[]` gives an empty vector.
-void decode_uint32_slice(context& ctx, const node& n,
-                         std::optional<std::vector<std::uint32_t>>& out);
-/// []string field.
-void decode_string_slice(context& ctx, const node& n,
-                         std::optional<std::vector<std::string>>& out);
+
+/// A Go pointer field (`*T`): `null` resets `out` to nullopt; otherwise Go
+/// allocates the target if needed and decodes into it (so a duplicate key
+/// merges into the value already there). `decode(ctx, n, T&)` decodes one T.
+template <class T, class Decode>
+void decode_pointer(context& ctx, const node& n, std::optional<T>& out, Decode decode) {
+  if (n.type == node::kind::null) {
+    out.reset();
+    return;
+  }
+  if (!out)
+    out.emplace();
+  decode(ctx, n, *out);
+}
+
+/// A Go slice field of Go type `go_type` (`[]uint32`, ...): `null` resets to
+/// nullopt, `[]` gives an empty vector. Go decodes into the existing elements
+/// (a duplicate key's `null` element keeps the earlier value), then
+/// truncates.
+template <class T, class Decode>
+void decode_slice(context& ctx, const node& n, std::optional<std::vector<T>>& out,
+                  std::string_view go_type, Decode decode) {
+  if (n.type == node::kind::null) {
+    out.reset();
+    return;
+  }
+  if (n.type != node::kind::array) {
+    ctx.type_error(kind_name(n), go_type);
+    return;
+  }
+  std::vector<T> values = out.value_or(std::vector<T>{});
+  values.resize(std::max(values.size(), n.items.size()));
+  for (std::size_t i = 0; i < n.items.size(); ++i)
+    decode(ctx, n.items[i], values[i]);
+  values.resize(n.items.size());
+  out = std::move(values);
+}
+
+/// A Go map field with string keys of Go type `go_type`: `null` resets to
+/// nullopt. Go reuses an existing map (a duplicate key merges maps) but
+/// decodes each element into a fresh zero value (a duplicate map key: last
+/// wins).
+template <class Map, class Decode>
+void decode_map(context& ctx, const node& n, std::optional<Map>& out, std::string_view go_type,
+                Decode decode) {
+  if (n.type == node::kind::null) {
+    out.reset();
+    return;
+  }
+  if (n.type != node::kind::object) {
+    ctx.type_error(kind_name(n), go_type);
+    return;
+  }
+  if (!out)
+    out.emplace();
+  for (const auto& [key, value] : n.members) {
+    typename Map::mapped_type element{};
+    decode(ctx, value, element);
+    (*out)[key] = std::move(element);
+  }
+}
 
 /// Adapts a typed decoder `void f(context&, const node&, T&)` to `field`.
 template <class T, void (*F)(context&, const node&, T&)>

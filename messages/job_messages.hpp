@@ -29,7 +29,7 @@ typename Inspector::result_type inspect(Inspector& f, job_transition& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, step_result& x) {
   return f(caf::meta::type_name("step_result"), x.status, x.request_id, x.detail, x.reason,
-           x.psbt_hash, x.transaction_hex, x.handoff_json);
+           x.psbt_hash, x.transaction_hex, x.handoff_json, x.state);
 }
 
 } // namespace covsigner::covenant

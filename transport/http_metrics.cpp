@@ -33,6 +33,37 @@ prometheus::Counter* counter(prometheus::Registry& registry, const std::string& 
   return &prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
 }
 
+// The one table from outcome to metric: a counter of its own (name, help),
+// or the rate-limit family's child for a budget label. Indexed by
+// route_outcome; rows with neither are counted nowhere.
+struct outcome_metric {
+  route_outcome outcome;
+  std::string_view counter;
+  std::string_view help;
+  std::string_view budget;
+};
+
+constexpr std::array<outcome_metric, route_outcome_count> outcome_metrics{{
+  {route_outcome::answered, {}, {}, {}},
+  {route_outcome::dedupe_hit, "covsigner_submit_dedupe_hits_total",
+   "Submits answered with an existing job (same routeRequestId and digest)", {}},
+  {route_outcome::conflict, "covsigner_submit_conflicts_total",
+   "Submits refused: routeRequestId exists with a different payload", {}},
+  {route_outcome::poisoned_refusal, "covsigner_submit_poisoned_refusals_total",
+   "Submits refused because their route key is poisoned", {}},
+  {route_outcome::rate_limited_request, {}, {}, "request"},
+  {route_outcome::rate_limited_submit, {}, {}, "submit"},
+  {route_outcome::rate_limited_poll, {}, {}, "poll"},
+}};
+
+constexpr bool rows_follow_the_enum() {
+  for (std::size_t i = 0; i < outcome_metrics.size(); ++i)
+    if (static_cast<std::size_t>(outcome_metrics[i].outcome) != i)
+      return false;
+  return true;
+}
+static_assert(rows_follow_the_enum(), "outcome_metrics is indexed by route_outcome");
+
 } // namespace
 
 http_metrics::http_metrics() : registry_(std::make_shared<prometheus::Registry>()) {
@@ -50,12 +81,10 @@ http_metrics::http_metrics() : registry_(std::make_shared<prometheus::Registry>(
     0.5,    1,       2.5,    5,     10,     25};
   for (std::size_t i = 0; i < endpoints.size(); ++i)
     latency_[i] = &latency.Add({{"endpoint", std::string{endpoints[i]}}}, buckets);
-  dedupe_hits_ = counter(r, "covsigner_submit_dedupe_hits_total",
-                         "Submits answered with an existing job (same routeRequestId and digest)");
-  conflicts_ = counter(r, "covsigner_submit_conflicts_total",
-                       "Submits refused: routeRequestId exists with a different payload");
-  poisoned_refusals_ = counter(r, "covsigner_submit_poisoned_refusals_total",
-                               "Submits refused because their route key is poisoned");
+  for (std::size_t i = 0; i < outcome_metrics.size(); ++i)
+    if (!outcome_metrics[i].counter.empty())
+      outcome_counters_[i] = counter(r, std::string{outcome_metrics[i].counter},
+                                     std::string{outcome_metrics[i].help});
   rate_limited_ = &prometheus::BuildCounter()
                      .Name("covsigner_http_rate_limited_total")
                      .Help("Requests answered 429, by budget (request, submit, poll)")
@@ -120,8 +149,12 @@ void http_metrics::observe(std::string_view endpoint, int status,
   latency_[index]->Observe(static_cast<double>(latency.count()) / 1e6);
 }
 
-void http_metrics::rate_limited(std::string_view budget) {
-  rate_limited_->Add({{"budget", std::string{budget}}}).Increment();
+void http_metrics::count(route_outcome outcome) {
+  auto i = static_cast<std::size_t>(outcome);
+  if (auto* c = outcome_counters_[i])
+    c->Increment();
+  else if (auto budget = outcome_metrics[i].budget; !budget.empty())
+    rate_limited_->Add({{"budget", std::string{budget}}}).Increment();
 }
 
 std::string http_metrics::render(const server_gauges& g) {

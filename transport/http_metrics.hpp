@@ -14,6 +14,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <chrono>
 #include <memory>
@@ -39,6 +40,19 @@ struct server_gauges {
   messages::supervisor_status sessions;           // signing sessions
 };
 
+/// What a request came to beyond its endpoint and status, as the route
+/// handlers report it; /metrics counts it (http_metrics::count).
+enum class route_outcome : std::uint8_t {
+  answered,             // nothing counted apart
+  dedupe_hit,           // a submit answered with its existing job
+  conflict,             // a submit whose route key holds a different request
+  poisoned_refusal,     // a submit refused because its route key is poisoned
+  rate_limited_request, // 429: the per-identity request budget
+  rate_limited_submit,  // 429: the submit budget (submits, certificate issuance)
+  rate_limited_poll,    // 429: the poll budget
+};
+inline constexpr std::size_t route_outcome_count = 7;
+
 class http_metrics {
 public:
   /// Endpoint label values, one per handler kind.
@@ -52,10 +66,8 @@ public:
   /// its latency.
   void observe(std::string_view endpoint, int status, std::chrono::microseconds latency);
 
-  void dedupe_hit() { dedupe_hits_->Increment(); }
-  void conflict() { conflicts_->Increment(); }
-  void poisoned_refusal() { poisoned_refusals_->Increment(); }
-  void rate_limited(std::string_view budget);
+  /// Counts `outcome` in its metric (none for `answered`).
+  void count(route_outcome outcome);
 
   /// The text exposition of every metric, with `gauges` as of now.
   std::string render(const server_gauges& gauges);
@@ -70,9 +82,8 @@ private:
   std::mutex counters_mutex_;
   prometheus::Family<prometheus::Counter>* requests_;
   std::array<prometheus::Histogram*, endpoints.size()> latency_{};
-  prometheus::Counter* dedupe_hits_;
-  prometheus::Counter* conflicts_;
-  prometheus::Counter* poisoned_refusals_;
+  // By route_outcome: the outcomes counted by a counter of their own.
+  std::array<prometheus::Counter*, route_outcome_count> outcome_counters_{};
   prometheus::Family<prometheus::Counter>* rate_limited_;
   prometheus::Gauge* busy_workers_;
   prometheus::Gauge* waiting_connections_;

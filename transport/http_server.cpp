@@ -22,8 +22,6 @@ using namespace messages;
 namespace {
 
 constexpr std::string_view health_body = R"({"status":"ok"})";
-constexpr std::string_view conflict_message =
-  "routeRequestId already exists with a different request payload";
 // Admin identities get buckets of their own, apart from client tokens.
 constexpr std::size_t admin_identity_base = 1u << 20;
 
@@ -143,10 +141,16 @@ std::string_view endpoint_label(endpoint kind) {
   return "other";
 }
 
-// A reply's status (PENDING | READY | FAILED, reference §2.3) says whether
-// its job settled: READY stands for either terminal ready state.
-bool is_terminal(const covenant::step_result& r) {
-  return r.status == "READY" || r.status == "FAILED";
+// What a submit the node answered came to: a dedupe hit (a key this server
+// saw succeed before), or one of the refusals the node names.
+route_outcome submit_outcome(const node_reply& reply, bool known) {
+  if (reply.code == reply_code::ok)
+    return known ? route_outcome::dedupe_hit : route_outcome::answered;
+  if (reply.cause == reply_cause::conflict)
+    return route_outcome::conflict;
+  if (reply.cause == reply_cause::poisoned_key)
+    return route_outcome::poisoned_refusal;
+  return route_outcome::answered;
 }
 
 bool is_probe(std::string_view path) {
@@ -271,10 +275,11 @@ struct http_server::exchange {
 };
 
 // Logs and counts the answer.
-void http_server::finish(exchange& ex) {
+void http_server::finish(exchange& ex, route_outcome outcome) {
   auto latency = std::chrono::duration_cast<std::chrono::microseconds>(
     std::chrono::steady_clock::now() - ex.started);
   metrics_.observe(ex.label, ex.res.status, latency);
+  metrics_.count(outcome);
   // Tokens are never logged: the client is named by its token's index.
   request_log_->info("http endpoint={} method={} path={} status={} request_id={} client={} "
                      "latency_us={}",
@@ -283,8 +288,9 @@ void http_server::finish(exchange& ex) {
 }
 
 // Overload, authentication (before the router and before any body byte is
-// read, reference §1.3), then the cheap per-identity budget. False: answered.
-bool http_server::admit(exchange& ex) {
+// read, reference §1.3), then the cheap per-identity budget. nullopt:
+// admitted; otherwise answered, with this outcome.
+std::optional<route_outcome> http_server::admit(exchange& ex) {
   const auto& req = ex.req;
   // A connection the pool turned away (TLS server only; the plain server
   // answers those before a worker sees them): probes as usual, everything
@@ -294,7 +300,7 @@ bool http_server::admit(exchange& ex) {
     ex.res.set_header("Retry-After", "1");
     ex.res.set_header("Connection", "close");
     write_error(ex.res, 503, "server overloaded");
-    return false;
+    return route_outcome::answered;
   }
   auto scope = scope_of(req.method, req.path);
   if (scope != auth_scope::open && !(settings_.open_probes && is_probe(req.path))) {
@@ -305,7 +311,7 @@ bool http_server::admit(exchange& ex) {
       ex.res.set_header("WWW-Authenticate", "Bearer");
       write_error(ex.res, 401, auth.failure->message);
       ex.label = "unauthorized";
-      return false;
+      return route_outcome::answered;
     }
     if (auth.matched) {
       ex.identity = *auth.matched + (scope == auth_scope::admin ? admin_identity_base : 0);
@@ -313,18 +319,19 @@ bool http_server::admit(exchange& ex) {
                   std::to_string(*auth.matched);
     }
   }
-  return spend(request_budget_, "request", ex);
+  if (!spend(request_budget_, ex))
+    return route_outcome::rate_limited_request;
+  return std::nullopt;
 }
 
 // Charges one unit of `budget` to the caller's identity (none: free).
 // False: answered 429.
-bool http_server::spend(rate_limiter& budget, std::string_view name, exchange& ex) {
+bool http_server::spend(rate_limiter& budget, exchange& ex) {
   if (!ex.identity)
     return true;
   auto wait = budget.take(*ex.identity);
   if (!wait)
     return true;
-  metrics_.rate_limited(name);
   write_rate_limited(ex.res, *wait);
   return false;
 }
@@ -349,10 +356,11 @@ std::optional<std::string> http_server::take_body(exchange& ex) {
 }
 
 void http_server::serve(exchange& ex) {
-  if (admit(ex)) {
+  auto outcome = admit(ex);
+  if (!outcome) {
     auto where = route_request(ex.req.method, ex.req.path, settings_.enable_self_v1);
     ex.label = endpoint_label(where.kind);
-    route(ex, where);
+    outcome = route(ex, where);
   }
   // Body bytes nobody read must not be parsed as the next request.
   if (!ex.body_taken) {
@@ -363,46 +371,48 @@ void http_server::serve(exchange& ex) {
       close_connection_after_response();
     }
   }
-  finish(ex);
+  finish(ex, *outcome);
 }
 
-void http_server::route(exchange& ex, const routed& where) {
+route_outcome http_server::route(exchange& ex, const routed& where) {
   auto& res = ex.res;
   switch (where.kind) {
     case endpoint::rejected:
       if (!where.allow.empty())
         res.set_header("Allow", where.allow);
       write_error(res, where.status, where.body);
-      return;
+      return route_outcome::answered;
     case endpoint::healthz:
       res.status = 200;
       res.set_content(std::string{health_body}, "application/json");
-      return;
+      return route_outcome::answered;
     case endpoint::readyz: {
       auto r = client_.ready(settings_.node_timeout);
       res.status = r.ready ? 200 : 503;
       res.set_content(readiness_json(r), "application/json");
-      return;
+      return route_outcome::answered;
     }
     case endpoint::metrics:
-      return serve_metrics(ex);
+      serve_metrics(ex);
+      return route_outcome::answered;
     case endpoint::admin_certificate:
       // The reference charges the issuer route to the submit budget.
-      if (!spend(submit_budget_, "submit", ex))
-        return;
+      if (!spend(submit_budget_, ex))
+        return route_outcome::rate_limited_submit;
       if (auto body = take_body(ex))
         serve_admin(ex, *body);
-      return;
+      return route_outcome::answered;
     case endpoint::submit:
       if (auto body = take_body(ex))
-        serve_submit(ex, where, *body);
-      return;
+        return serve_submit(ex, where, *body);
+      return route_outcome::answered;
     case endpoint::poll_body:
     case endpoint::poll_path:
       if (auto body = take_body(ex))
-        serve_poll(ex, where, *body);
-      return;
+        return serve_poll(ex, where, *body);
+      return route_outcome::answered;
   }
+  return route_outcome::answered;
 }
 
 void http_server::serve_metrics(exchange& ex) {
@@ -440,7 +450,8 @@ void http_server::serve_admin(exchange& ex, const std::string& body) {
   res.set_content(std::move(std::get<std::string>(answer)), "application/json");
 }
 
-void http_server::serve_submit(exchange& ex, const routed& where, const std::string& body) {
+route_outcome http_server::serve_submit(exchange& ex, const routed& where,
+                                        const std::string& body) {
   auto& res = ex.res;
   // A body prepared before skips the pure work; its time-bound checks
   // (quote freshness, certificate expiry) are re-run by the memo.
@@ -448,8 +459,10 @@ void http_server::serve_submit(exchange& ex, const routed& where, const std::str
   if (!memo) {
     request_policy scratch;
     auto prepared = prepare_submit(body, where.route, policy_now(settings_, scratch));
-    if (auto* err = std::get_if<http_error>(&prepared))
-      return write_prepare_error(res, stale_head_error(settings_, *err));
+    if (auto* err = std::get_if<http_error>(&prepared)) {
+      write_prepare_error(res, stale_head_error(settings_, *err));
+      return route_outcome::answered;
+    }
     memo = std::move(std::get<submit_command>(prepared));
     prepared_.remember(where.route, body, *memo);
   }
@@ -465,16 +478,15 @@ void http_server::serve_submit(exchange& ex, const routed& where, const std::str
     auto hit = published->lookup(route_key, digest);
     if (hit.outcome == messages::dedupe_lookup::kind::existing) {
       ex.request_id = hit.answer->request_id;
-      metrics_.dedupe_hit();
       res.status = 200;
       res.set_content(hit.answer->response_json, "application/json");
-      return;
+      return route_outcome::dedupe_hit;
     }
   }
   // A dedupe hit signs nothing: it is not charged to the submit budget.
   bool known = known_.contains(route_key, digest);
-  if (!known && !spend(submit_budget_, "submit", ex))
-    return;
+  if (!known && !spend(submit_budget_, ex))
+    return route_outcome::rate_limited_submit;
   // Bounded waiting: beyond the cap a submit answers its job's state as
   // soon as it is durable (wait 0) instead of holding a worker until the
   // job settles.
@@ -483,38 +495,34 @@ void http_server::serve_submit(exchange& ex, const routed& where, const std::str
   auto reply = client_.submit(std::move(cmd), settings_.submit_wait + settings_.node_timeout);
   waiting_submits_.fetch_sub(1);
   ex.request_id = reply.result.request_id;
-  if (reply.code == reply_code::ok) {
-    if (known)
-      metrics_.dedupe_hit();
-    else
-      known_.remember(route_key, digest);
-  } else if (reply.code == reply_code::bad_request && reply.message == conflict_message) {
-    metrics_.conflict();
-  } else if (reply.code == reply_code::unavailable &&
-             reply.message.find(" is poisoned") != std::string::npos) {
-    metrics_.poisoned_refusal();
-  }
   write_reply(res, reply);
+  if (reply.code == reply_code::ok && !known)
+    known_.remember(route_key, digest);
+  return submit_outcome(reply, known);
 }
 
-void http_server::serve_poll(exchange& ex, const routed& where, const std::string& body) {
+route_outcome http_server::serve_poll(exchange& ex, const routed& where,
+                                      const std::string& body) {
   std::optional<std::string> path_id;
   if (where.kind == endpoint::poll_path)
     path_id = where.request_id;
   request_policy scratch;
   auto prepared =
     prepare_poll(body, where.route, path_id, policy_now(settings_, scratch), client_.published());
-  if (auto* err = std::get_if<http_error>(&prepared))
-    return write_prepare_error(ex.res, stale_head_error(settings_, *err));
+  if (auto* err = std::get_if<http_error>(&prepared)) {
+    write_prepare_error(ex.res, stale_head_error(settings_, *err));
+    return route_outcome::answered;
+  }
   auto& cmd = std::get<poll_command>(prepared);
   ex.request_id = cmd.request_id;
-  if (!spend(poll_budget_, "poll", ex))
-    return;
+  if (!spend(poll_budget_, ex))
+    return route_outcome::rate_limited_poll;
   auto reply = client_.poll(std::move(cmd), settings_.node_timeout);
   // Polling a settled job costs the node one lookup: refunded.
-  if (ex.identity && reply.code == reply_code::ok && is_terminal(reply.result))
+  if (ex.identity && reply.code == reply_code::ok && covenant::is_terminal(reply.result.state))
     poll_budget_.refund(*ex.identity);
   write_reply(ex.res, reply);
+  return route_outcome::answered;
 }
 
 void http_server::install_routes() {

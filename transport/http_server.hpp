@@ -106,15 +106,15 @@ private:
   struct exchange;
   void install_routes();
   void serve(exchange& ex);
-  bool admit(exchange& ex);
-  bool spend(rate_limiter& budget, std::string_view name, exchange& ex);
+  std::optional<route_outcome> admit(exchange& ex);
+  bool spend(rate_limiter& budget, exchange& ex);
   std::optional<std::string> take_body(exchange& ex);
-  void route(exchange& ex, const routed& where);
+  route_outcome route(exchange& ex, const routed& where);
   void serve_metrics(exchange& ex);
   void serve_admin(exchange& ex, const std::string& body);
-  void serve_submit(exchange& ex, const routed& where, const std::string& body);
-  void serve_poll(exchange& ex, const routed& where, const std::string& body);
-  void finish(exchange& ex);
+  route_outcome serve_submit(exchange& ex, const routed& where, const std::string& body);
+  route_outcome serve_poll(exchange& ex, const routed& where, const std::string& body);
+  void finish(exchange& ex, route_outcome outcome);
   std::optional<canned_reply> overflow_answer(std::string_view method, std::string_view path,
                                               std::string_view authorization);
   server_gauges gauges() const;

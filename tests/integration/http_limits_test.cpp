@@ -153,3 +153,31 @@ TEST_F(HttpLimits, WithoutTokensThereIsNoIdentityToBudget) {
     EXPECT_EQ(res->status, 200) << res->body;
   }
 }
+
+TEST_F(HttpLimits, EachRefusalIsCountedUnderItsBudget) {
+  // One request, one submit and two polls fit; then one of each is refused.
+  test_support::http_node node{limited(1, 2, 6)};
+  auto http = node.client();
+  auto created = submit(*http, "token-a", "count-1");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 200) << created->body;
+  expect_429(submit(*http, "token-a", "count-2"));
+  auto id = std::string{boost::json::parse(created->body).at("requestId").as_string()};
+  auto path = submit_path + "/" + id + ":poll";
+  auto body = test_support::submit_body(qc, "count-1");
+  for (int i = 0; i < 2; ++i) {
+    auto res = http->Post(path.c_str(), as("token-a"), body, "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+  }
+  expect_429(http->Post(path.c_str(), as("token-a"), body, "application/json"));
+  auto metrics = http->Get("/metrics", as("token-a")); // the request budget's last unit
+  ASSERT_TRUE(metrics);
+  ASSERT_EQ(metrics->status, 200);
+  expect_429(http->Get("/metrics", as("token-a")));
+  auto text = http->Get("/metrics", as("token-b"))->body;
+  for (const char* line : {R"(covsigner_http_rate_limited_total{budget="submit"} 1)",
+                           R"(covsigner_http_rate_limited_total{budget="poll"} 1)",
+                           R"(covsigner_http_rate_limited_total{budget="request"} 1)"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+}

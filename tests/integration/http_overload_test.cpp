@@ -4,15 +4,10 @@
 // and /readyz; keep-alive connections yield their workers under pressure;
 // the reference's header deadline and 8 KiB header cap hold.
 #include "tests/support/http_node.hpp"
+#include "tests/support/raw_http.hpp"
 #include "tests/support/requests.hpp"
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <thread>
@@ -24,49 +19,7 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-// A raw TCP connection to 127.0.0.1, for clients no HTTP library would be.
-class raw_connection {
-public:
-  explicit raw_connection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~raw_connection() { ::close(fd_); }
-  raw_connection(const raw_connection&) = delete;
-  raw_connection& operator=(const raw_connection&) = delete;
-
-  bool connected() const { return connected_; }
-  void send(const std::string& s) { [[maybe_unused]] auto n = ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL); }
-
-  /// Everything until EOF or `limit`; `closed` tells which.
-  std::string read_all(std::chrono::milliseconds limit, bool& closed) {
-    std::string out;
-    closed = false;
-    auto deadline = clock_type::now() + limit;
-    while (clock_type::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
-      if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, left.count()))) <= 0)
-        continue;
-      char buf[4096];
-      auto n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        closed = true;
-        break;
-      }
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
-
-private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
+using test_support::raw_connection;
 
 transport::http_settings small_pool() {
   transport::http_settings s;
@@ -80,7 +33,7 @@ transport::http_settings small_pool() {
 // Holds a worker: a request head that never ends.
 std::unique_ptr<raw_connection> slow_client(int port) {
   auto c = std::make_unique<raw_connection>(port);
-  c->send("POST /v1/qc_v1/signer/requests HTTP/1.1\r\nHost: x\r\n");
+  c->send_all("POST /v1/qc_v1/signer/requests HTTP/1.1\r\nHost: x\r\n");
   return c;
 }
 
@@ -190,7 +143,7 @@ TEST(HttpOverload, AHeaderDribbledPastTheDeadlineIsCutOff) {
   std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
   bool closed = false;
   for (std::size_t i = 0; i < head.size() + 40 && !closed; ++i) {
-    c.send(std::string(1, i < head.size() ? head[i] : 'a'));
+    c.send_all(std::string(1, i < head.size() ? head[i] : 'a'));
     c.read_all(50ms, closed);
   }
   EXPECT_TRUE(closed) << "the server kept a dribbling client";

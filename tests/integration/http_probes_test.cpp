@@ -125,3 +125,27 @@ TEST(HttpDisconnect, AClientThatHangsUpDoesNotCancelItsSubmit) {
   metrics = http->Get("/metrics")->body;
   EXPECT_NE(metrics.find("covsigner_submit_dedupe_hits_total 1"), std::string::npos) << metrics;
 }
+
+TEST(HttpMetrics, ASubmitOnAPoisonedKeyIsCountedAsAPoisonedRefusal) {
+  // A truncated job file without a marker: its readable prefix names the
+  // route key, which the load poisons.
+  test_support::http_node node{plain(), [](const std::filesystem::path& dir) {
+                                 std::filesystem::create_directories(dir / "covenant-signer-jobs");
+                                 std::ofstream(dir / "covenant-signer-jobs" /
+                                               "kcs_qc_0000000000000001.json")
+                                   << R"({"requestId":"kcs_qc_0000000000000001",)"
+                                      R"("routeRequestId":"poisoned-1","route":"qc_v1",)";
+                               }};
+  auto http = node.client();
+  auto body = test_support::submit_body(test_support::vector_request("qc_v1"), "poisoned-1");
+  auto res = http->Post("/v1/qc_v1/signer/requests", body, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503) << res->body;
+  EXPECT_NE(res->body.find("route key qc_v1:poisoned-1 is poisoned"), std::string::npos)
+    << res->body;
+  auto text = http->Get("/metrics")->body;
+  for (const char* line : {"covsigner_submit_poisoned_refusals_total 1",
+                           "covsigner_submit_conflicts_total 0",
+                           "covsigner_submit_dedupe_hits_total 0"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+}

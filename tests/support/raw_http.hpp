@@ -77,6 +77,30 @@ public:
     return out;
   }
 
+  /// Everything that arrives until the peer closes or `limit` passed;
+  /// `closed` tells which.
+  std::string read_all(std::chrono::milliseconds limit, bool& closed) {
+    std::string out;
+    closed = false;
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    char buf[4096];
+    while (true) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0)
+        break;
+      if (!readable(left))
+        continue;
+      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed = true;
+        break;
+      }
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+
   /// The status code of an HTTP response's first line, if there is one.
   static std::optional<int> status_of(std::string_view response) {
     if (!response.starts_with("HTTP/1.1 ") || response.size() < 12)

@@ -8,6 +8,7 @@
 #include "persistence/store_layout.hpp"
 #include "tests/support/actor_system.hpp"
 #include "tests/support/faulty_file_system.hpp"
+#include "tests/support/job_dir.hpp"
 #include "tests/support/node_commands.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -237,18 +238,6 @@ protected:
     return options;
   }
 
-  persistence::store_layout layout() const {
-    return persistence::store_layout::for_data_dir(dir.path());
-  }
-
-  /// Request ids of the job files in the jobs dir.
-  std::set<std::string> job_files() const {
-    std::set<std::string> ids;
-    for (const auto& e : std::filesystem::directory_iterator(layout().jobs_dir()))
-      if (e.path().extension() == ".json" && !e.path().filename().string().starts_with("."))
-        ids.insert(e.path().stem().string());
-    return ids;
-  }
 };
 
 // DESIGN.md: after a failed fsync the node refuses submits until it
@@ -263,11 +252,11 @@ TEST_F(CoreRebuildAfterAFailedFsync, TheRefusalSurvivesARebuildAndTheUnknownJobI
   plan->fail_nth_barrier(2, EIO);
   auto b = call(make_submit("rr-b", "0xb1"));
   EXPECT_EQ(b.code, reply_code::unavailable) << b.message;
-  auto ids = job_files();
+  auto ids = test_support::job_files(dir.path());
   ASSERT_EQ(ids.size(), 2u);
   ids.erase(a.result.request_id);
   const auto b_id = *ids.begin();
-  const auto failure = "fsync directory " + layout().jobs_dir().string() + ": " + std::strerror(EIO);
+  const auto failure = test_support::jobs_dir_fsync_failure(dir.path());
   const auto latched = "a durable write failed (" + failure + ")";
 
   caf::scoped_actor self{system};

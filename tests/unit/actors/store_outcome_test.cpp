@@ -8,6 +8,7 @@
 #include "persistence/store_layout.hpp"
 #include "tests/support/actor_system.hpp"
 #include "tests/support/faulty_file_system.hpp"
+#include "tests/support/job_dir.hpp"
 #include "tests/support/node_commands.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -65,23 +66,11 @@ protected:
     return *reply;
   }
 
-  persistence::store_layout layout() const {
-    return persistence::store_layout::for_data_dir(dir.path());
-  }
-
-  /// Request ids of the job files in the jobs dir.
-  std::set<std::string> job_files() const {
-    std::set<std::string> ids;
-    for (const auto& e : std::filesystem::directory_iterator(layout().jobs_dir()))
-      if (e.path().extension() == ".json" && !e.path().filename().string().starts_with("."))
-        ids.insert(e.path().stem().string());
-    return ids;
-  }
 
   /// The one job file's request id, once it is there (bounded).
   std::string wait_for_job_file() {
     for (int i = 0; i < 200; ++i) {
-      if (auto ids = job_files(); ids.size() == 1)
+      if (auto ids = test_support::job_files(dir.path()); ids.size() == 1)
         return *ids.begin();
       std::this_thread::sleep_for(25ms);
     }
@@ -95,7 +84,7 @@ protected:
   }
 
   std::string fsync_failure() const {
-    return "fsync directory " + layout().jobs_dir().string() + ": " + std::strerror(EIO);
+    return test_support::jobs_dir_fsync_failure(dir.path());
   }
 
   static std::string poisoned(const std::string& key, const std::string& reason) {
@@ -154,7 +143,7 @@ TEST_F(StoreOutcome, ACreateWhoseFsyncFailedIsPoisonedNotReportedAsNotCreated) {
   auto first = submit("rr-b", "0xb1");
   const auto id = wait_for_job_file();
   ASSERT_FALSE(id.empty());
-  EXPECT_TRUE(std::filesystem::exists(layout().job_file(id)));
+  EXPECT_TRUE(std::filesystem::exists(test_support::layout_of(dir.path()).job_file(id)));
   const auto expected = poisoned("qc_v1:rr-b", "a durable write of job " + id + " failed (" +
                                                  fsync_failure() +
                                                  "); its file's state on disk is unknown");
@@ -168,7 +157,7 @@ TEST_F(StoreOutcome, ACreateWhoseFsyncFailedIsPoisonedNotReportedAsNotCreated) {
   EXPECT_EQ(other.code, reply_code::unavailable);
   EXPECT_EQ(other.message, "a durable write failed (" + fsync_failure() +
                              "); new submits are refused until the node restarts");
-  EXPECT_EQ(job_files().size(), 1u);
+  EXPECT_EQ(test_support::job_files(dir.path()).size(), 1u);
 }
 
 // Slower than the store timeout, and then the round fails: reconciled to

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+
 using namespace covsigner;
 
 TEST(HttpMetrics, BreakerStatesAreOneSeriesPerReaderAndState) {
@@ -69,4 +71,36 @@ TEST(HttpMetrics, StoreRoundsAndSessionsComeFromTheNodesAnswer) {
   g.sessions.queued = 0;
   text = metrics.render(g);
   EXPECT_NE(text.find("covsigner_sessions_queued 9"), std::string::npos) << text;
+}
+
+TEST(HttpMetrics, EachRouteOutcomeCountsInItsOwnMetric) {
+  using transport::route_outcome;
+  transport::http_metrics metrics;
+  // Nothing counted yet: the submit counters read 0, no budget has a series.
+  auto text = metrics.render({});
+  for (const char* line : {"covsigner_submit_dedupe_hits_total 0",
+                           "covsigner_submit_conflicts_total 0",
+                           "covsigner_submit_poisoned_refusals_total 0"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  EXPECT_EQ(text.find("covsigner_http_rate_limited_total{"), std::string::npos) << text;
+
+  // Outcome i is counted i times, so a row counted under another's metric
+  // shows the wrong number.
+  const route_outcome outcomes[] = {
+    route_outcome::answered,          route_outcome::dedupe_hit,
+    route_outcome::conflict,          route_outcome::poisoned_refusal,
+    route_outcome::rate_limited_request, route_outcome::rate_limited_submit,
+    route_outcome::rate_limited_poll};
+  static_assert(std::size(outcomes) == transport::route_outcome_count);
+  for (std::size_t i = 0; i < std::size(outcomes); ++i)
+    for (std::size_t n = 0; n < i + 1; ++n)
+      metrics.count(outcomes[i]);
+  text = metrics.render({});
+  for (const char* line : {"covsigner_submit_dedupe_hits_total 2",
+                           "covsigner_submit_conflicts_total 3",
+                           "covsigner_submit_poisoned_refusals_total 4",
+                           R"(covsigner_http_rate_limited_total{budget="request"} 5)",
+                           R"(covsigner_http_rate_limited_total{budget="submit"} 6)",
+                           R"(covsigner_http_rate_limited_total{budget="poll"} 7)"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
 }
