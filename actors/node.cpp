@@ -29,10 +29,6 @@ node_reply fail(reply_code code, reply_cause cause, std::string message) {
   return {code, {}, std::move(message), cause};
 }
 
-node_reply fail(reply_code code, reply_cause cause, std::string message) {
-  return {code, {}, std::move(message), cause};
-}
-
 node_reply internal(std::string what) {
   return fail(reply_code::internal, reply_cause::internal, std::move(what));
 }
