@@ -144,7 +144,16 @@ int run_example_chain(const std::vector<std::string>& args, std::ostream& out,
   return exit_ok;
 }
 
-int run_digest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+struct normalized_submit {
+  covenant::route_submit_request request;
+  covenant::eip712_domain domain;
+};
+
+// The FILE argument's request, normalised under the --eip712-* domain as
+// the node files it; or the exit code once the arguments, the file or the
+// request were refused (the reason already written).
+std::variant<normalized_submit, int> read_normalized_submit(const std::vector<std::string>& args,
+                                                            std::ostream& out, std::ostream& err) {
   auto parsed = parse_with_domain(args, {}, err);
   if (!parsed)
     return exit_usage;
@@ -158,7 +167,14 @@ int run_digest(const std::vector<std::string>& args, std::ostream& out, std::ost
     out << e->message << '\n';
     return exit_failed;
   }
-  const auto& n = std::get<covenant::route_submit_request>(normalized);
+  return normalized_submit{std::move(std::get<covenant::route_submit_request>(normalized)), domain};
+}
+
+int run_digest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  auto submit = read_normalized_submit(args, out, err);
+  if (const int* code = std::get_if<int>(&submit))
+    return *code;
+  const auto& [n, domain] = std::get<normalized_submit>(submit);
   out << "requestDigest: " << covenant::request_digest(n) << '\n';
   // normalize_request requires artifactApprovals' digestible hashes only
   // when approvals are present; without them there is no approval digest.
@@ -200,21 +216,11 @@ int run_validate(const std::vector<std::string>& args, std::ostream& out, std::o
 }
 
 int run_spend_key(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  auto parsed = parse_with_domain(args, {}, err);
-  if (!parsed)
-    return exit_usage;
-  auto& [a, domain] = *parsed;
-  auto input = read_submit_file(a, out, err);
-  if (const int* code = std::get_if<int>(&input))
-    return *code;
-  const auto& request = std::get<covenant::submit_input>(input).request;
   // The node files the normalised request; the tuple is computed from it.
-  auto normalized = covenant::normalize_request(request, {.domain = domain});
-  if (const auto* e = std::get_if<covenant::input_error>(&normalized)) {
-    out << e->message << '\n';
-    return exit_failed;
-  }
-  const auto& n = std::get<covenant::route_submit_request>(normalized);
+  auto submit = read_normalized_submit(args, out, err);
+  if (const int* code = std::get_if<int>(&submit))
+    return *code;
+  const auto& n = std::get<normalized_submit>(submit).request;
   covenant::job j;
   j.route = n.route;
   j.request_json = covenant::canonical_request_json(n);
