@@ -439,8 +439,18 @@ caf::result<readiness> ready(self_ptr self) {
   if (st.chain.bitcoin)
     check_breaker(self, checks, st.chain.bitcoin, "bitcoin_reader", st.chain.bitcoin_required);
   // Degrading, like the registry: without its answer nothing is signed.
-  if (st.chain.spend_authorization)
+  if (st.chain.spend_authorization) {
     check_breaker(self, checks, st.chain.spend_authorization, "spend_authorization_reader", false);
+    checks->expect();
+    self->request(st.chain.spend_authorization, st.timeouts.store, answers_atom::value)
+      .then(
+        [checks](authorization_answers& a) {
+          checks->result().has_spend_authorization = true;
+          checks->result().spend_authorization = a;
+          checks->done();
+        },
+        [checks](caf::error&) { checks->done(); });
+  }
   if (st.supervisor) {
     // Reported for /metrics; a slow supervisor never fails readiness.
     checks->expect();

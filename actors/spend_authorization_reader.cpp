@@ -14,6 +14,20 @@ spend_authorization_reply to_reply(const chain::read_result<bool>& r) {
   return {authorization_code::authorized, {}};
 }
 
+void count_answer(authorization_answers& answers, authorization_code code) {
+  switch (code) {
+    case authorization_code::authorized:
+      ++answers.authorized;
+      return;
+    case authorization_code::not_authorized:
+      ++answers.not_authorized;
+      return;
+    case authorization_code::unavailable:
+      ++answers.unavailable;
+      return;
+  }
+}
+
 } // namespace
 
 spend_authorization_reader_impl::behavior_type spend_authorization_reader(
@@ -48,17 +62,34 @@ spend_authorization_reader_actor::behavior_type supervised_spend_authorization_r
   auto& st = self->state;
   st.source = spend_authorization_source_name;
   st.budget = budget;
-  st.spawn_worker = [source, settings](caf::actor_system& sys) -> spend_authorization_reader_actor {
+  st.spawn_worker = [source, settings](caf::actor_system& sys) -> spend_authorization_worker_actor {
     return sys.spawn(spend_authorization_reader, source, settings);
   };
   start_supervision(self);
   return {
     [self](covenant::spend_authorization& tuple) -> caf::result<spend_authorization_reply> {
-      if (!self->state.gave_up.empty())
+      if (!self->state.gave_up.empty()) {
+        ++self->state.answers.unavailable;
         return spend_authorization_reply{authorization_code::unavailable, self->state.gave_up};
-      return self->delegate(*self->state.worker, std::move(tuple));
+      }
+      // Not delegated: the answer passes here so that it is counted. The
+      // asker's own timeout bounds the wait; a worker that dies answers
+      // with an error, which the asker treats as unavailable.
+      auto promise = self->make_response_promise<spend_authorization_reply>();
+      self->request(*self->state.worker, caf::infinite, std::move(tuple))
+        .then(
+          [self, promise](spend_authorization_reply& reply) mutable {
+            count_answer(self->state.answers, reply.code);
+            promise.deliver(std::move(reply));
+          },
+          [self, promise](caf::error& err) mutable {
+            ++self->state.answers.unavailable;
+            promise.deliver(std::move(err));
+          });
+      return promise;
     },
     [self](status_atom) { return supervised_status(self); },
+    [self](answers_atom) { return self->state.answers; },
   };
 }
 

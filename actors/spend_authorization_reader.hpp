@@ -11,8 +11,14 @@
 
 namespace covsigner::actors {
 
-/// The reader's own interface: the public one plus call completions.
-using spend_authorization_reader_impl = messages::spend_authorization_reader_actor::extend<
+/// The worker's interface: the public one without answers_atom (the
+/// supervisor counts the answers, so that a restart does not reset them).
+using spend_authorization_worker_actor = caf::typed_actor<
+  caf::replies_to<covenant::spend_authorization>::with<messages::spend_authorization_reply>,
+  caf::replies_to<messages::status_atom>::with<messages::breaker_status>>;
+
+/// The reader's own interface: the worker's plus call completions.
+using spend_authorization_reader_impl = spend_authorization_worker_actor::extend<
   caf::reacts_to<call_done_atom, std::uint64_t>, caf::reacts_to<call_expired_atom, std::uint64_t>>;
 
 struct spend_authorization_reader_state {
@@ -33,12 +39,15 @@ spend_authorization_reader_impl::behavior_type spend_authorization_reader(
   spend_authorization_reader_impl::stateful_pointer<spend_authorization_reader_state> self,
   std::shared_ptr<chain::spend_authorization_source> source, reader_settings settings);
 
-using spend_authorization_supervisor_state =
-  reader_supervisor_state<messages::spend_authorization_reader_actor>;
+struct spend_authorization_supervisor_state
+  : reader_supervisor_state<spend_authorization_worker_actor> {
+  messages::authorization_answers answers; // since start, across restarts
+};
 
 /// The handle the node uses: a supervisor with the reader's interface that
-/// spawns spend_authorization_reader, delegates to it, and restarts it
-/// within `budget` (past it, every answer is unavailable: nothing is signed).
+/// spawns spend_authorization_reader, forwards each check to it and counts
+/// the answer (answers_atom), and restarts it within `budget` (past it,
+/// every answer is unavailable: nothing is signed).
 messages::spend_authorization_reader_actor::behavior_type supervised_spend_authorization_reader(
   messages::spend_authorization_reader_actor::stateful_pointer<spend_authorization_supervisor_state>
     self,

@@ -23,5 +23,6 @@ using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using core_atom = caf::atom_constant<caf::atom("core")>;
 using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
+using answers_atom = caf::atom_constant<caf::atom("answers")>;
 
 } // namespace covsigner::messages

@@ -134,6 +134,22 @@ typename Inspector::result_type inspect(Inspector& f, spend_authorization_reply&
   return f(caf::meta::type_name("spend_authorization_reply"), x.code, x.cause);
 }
 
+/// How often the spend authorization reader answered each code since the
+/// node started, for /metrics. A job the registry has not (yet) authorized
+/// is asked again with backoff, so not_authorized and unavailable count the
+/// re-checks as well as the first check.
+struct authorization_answers {
+  std::uint64_t authorized = 0;
+  std::uint64_t not_authorized = 0;
+  std::uint64_t unavailable = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, authorization_answers& x) {
+  return f(caf::meta::type_name("authorization_answers"), x.authorized, x.not_authorized,
+           x.unavailable);
+}
+
 /// A reader's circuit breaker and supervision, for /readyz and /metrics.
 /// `state` is the breaker's (chain::to_string(breaker_state): closed | open
 /// | half_open), failed_reader_state (the node must then report not ready)

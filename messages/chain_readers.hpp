@@ -41,9 +41,12 @@ using chain_head_actor = caf::typed_actor<
 /// CovenantSpendAuthorization `isAuthorized` for the tuple of a spend about
 /// to be signed, read at head - confirmations (tbtc-v2 PR #1003). Never
 /// answers "authorized" for anything but a confirmed "yes" from the chain.
+/// answers_atom: the answers given since start, counted across restarts of
+/// the reader (the supervisor counts them).
 using spend_authorization_reader_actor = caf::typed_actor<
   caf::replies_to<covenant::spend_authorization>::with<spend_authorization_reply>,
-  caf::replies_to<status_atom>::with<breaker_status>>;
+  caf::replies_to<status_atom>::with<breaker_status>,
+  caf::replies_to<answers_atom>::with<authorization_answers>>;
 
 /// Active-outpoint transaction, confirmations and spent state. Arguments:
 /// txid in display order, 0x-hex (an invalid one is answered with

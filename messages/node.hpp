@@ -113,12 +113,16 @@ struct readiness {
   /// The store's write counters and the signing sessions, for /metrics.
   store_status store;
   supervisor_status sessions;
+  /// The spend authorization gate's answers, for /metrics (only when the
+  /// node has the gate's reader: has_spend_authorization).
+  bool has_spend_authorization = false;
+  authorization_answers spend_authorization;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, readiness& x) {
   return f(caf::meta::type_name("readiness"), x.ready, x.failing, x.jobs, x.poisoned_keys,
-           x.breakers, x.store, x.sessions);
+           x.breakers, x.store, x.sessions, x.has_spend_authorization, x.spend_authorization);
 }
 
 /// The node's core: job_store, route_registry and session_supervisor, built

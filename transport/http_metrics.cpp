@@ -126,6 +126,10 @@ http_metrics::http_metrics() : registry_(std::make_shared<prometheus::Registry>(
   sessions_started_ = gauge(r, "covsigner_sessions_started", "Signing sessions started");
   sessions_interrupted_ = gauge(r, "covsigner_sessions_interrupted",
                                 "Sessions that ended as interrupted; may have been signed");
+  spend_authorization_answers_ =
+    gauge_family(r, "covsigner_spend_authorization_answers",
+                 "CovenantSpendAuthorization checks by answer (authorized, not_authorized, "
+                 "unavailable), re-checks included, since start");
 }
 
 prometheus::Counter& http_metrics::request_counter(std::size_t endpoint, int status) {
@@ -176,6 +180,14 @@ std::string http_metrics::render(const server_gauges& g) {
     sessions_queued_->Set(static_cast<double>(g.sessions.queued));
     sessions_started_->Set(static_cast<double>(g.sessions.started));
     sessions_interrupted_->Set(static_cast<double>(g.sessions.interrupted));
+  }
+  if (const auto& a = g.spend_authorization) {
+    spend_authorization_answers_->Add({{"answer", "authorized"}})
+      .Set(static_cast<double>(a->authorized));
+    spend_authorization_answers_->Add({{"answer", "not_authorized"}})
+      .Set(static_cast<double>(a->not_authorized));
+    spend_authorization_answers_->Add({{"answer", "unavailable"}})
+      .Set(static_cast<double>(a->unavailable));
   }
   for (const auto& b : g.breakers) {
     for (std::string_view state :

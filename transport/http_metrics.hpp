@@ -18,6 +18,7 @@
 #include <mutex>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@ struct server_gauges {
   std::vector<messages::breaker_status> breakers; // the chain readers' breakers
   messages::store_status store;                   // writes and group-commit rounds
   messages::supervisor_status sessions;           // signing sessions
+  std::optional<messages::authorization_answers> spend_authorization; // the gate, if any
 };
 
 /// What a request came to beyond its endpoint and status, as the route
@@ -106,6 +108,7 @@ private:
   prometheus::Gauge* sessions_queued_;
   prometheus::Gauge* sessions_started_;
   prometheus::Gauge* sessions_interrupted_;
+  prometheus::Family<prometheus::Gauge>* spend_authorization_answers_;
 };
 
 } // namespace covsigner::transport

@@ -425,6 +425,8 @@ void http_server::serve_metrics(exchange& ex) {
   g.breakers = std::move(r.breakers);
   g.store = r.store;
   g.sessions = r.sessions;
+  if (r.has_spend_authorization)
+    g.spend_authorization = r.spend_authorization;
   ex.res.status = 200;
   ex.res.set_content(metrics_.render(g), "text/plain; version=0.0.4; charset=utf-8");
 }

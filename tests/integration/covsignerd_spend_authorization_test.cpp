@@ -230,6 +230,23 @@ protected:
     return last;
   }
 
+  // The value of one series in /metrics (-1 when it is absent).
+  double metric(const std::string& series) {
+    httplib::Client http("127.0.0.1", port);
+    auto res = http.Get("/metrics");
+    EXPECT_TRUE(res);
+    if (!res)
+      return -1;
+    auto at = res->body.find(series + " ");
+    if (at == std::string::npos)
+      return -1;
+    return std::stod(res->body.substr(at + series.size() + 1));
+  }
+
+  static std::string answers(const std::string& answer) {
+    return R"(covsigner_spend_authorization_answers{answer=")" + answer + R"("})";
+  }
+
   std::size_t audited() {
     auto path = persistence::audit_log_path(dir.path() / data_name);
     if (!std::filesystem::exists(path))
@@ -261,6 +278,8 @@ TEST_F(SpendAuthorizationGate, AuthorizedSpendsAreSignedForBothRoutes) {
   auto ready = http.Get("/readyz");
   ASSERT_TRUE(ready);
   EXPECT_NE(ready->body.find(R"("spend authorization":"closed")"), std::string::npos) << ready->body;
+  EXPECT_EQ(metric(answers("authorized")), 2.0);
+  EXPECT_EQ(metric(answers("not_authorized")), 0.0);
 }
 
 TEST_F(SpendAuthorizationGate, AnUnauthorizedSpendWaitsThenFailsAndIsNeverSigned) {
@@ -285,6 +304,10 @@ TEST_F(SpendAuthorizationGate, AnUnauthorizedSpendWaitsThenFailsAndIsNeverSigned
   // It waited for most of the gate's 3 s (three quarters of 4 s), not less.
   EXPECT_GE(waited, 2500ms);
   EXPECT_EQ(audited(), 0u);
+  // Each re-check is counted: waits of 0.2, 0.4, 0.8 s and then the
+  // deadline give five "no"s in the gate's 3 s.
+  EXPECT_GE(metric(answers("not_authorized")), 4.0);
+  EXPECT_EQ(metric(answers("authorized")), 0.0);
 }
 
 TEST_F(SpendAuthorizationGate, AShallowAuthorizationWaitsUntilItIsDeepEnough) {
@@ -383,4 +406,6 @@ TEST_F(SpendAuthorizationGate, AStoppedChainSignsNothingAndOpensTheBreaker) {
   EXPECT_EQ(json_string(settled, "status"), "FAILED") << settled;
   EXPECT_EQ(json_string(settled, "reason"), "POLICY_REJECTED") << settled;
   EXPECT_EQ(audited(), 0u);
+  EXPECT_GE(metric(answers("unavailable")), 2.0);
+  EXPECT_EQ(metric(answers("authorized")), 0.0);
 }

@@ -5,6 +5,7 @@
 #include "actors/bridge_reader.hpp"
 #include "actors/chain_head.hpp"
 #include "actors/registry_reader.hpp"
+#include "actors/spend_authorization_reader.hpp"
 #include "tests/unit/chain/reader_test_support.hpp"
 
 #include <thread>
@@ -281,6 +282,44 @@ TEST_F(Readers, BitcoinReaderResolvesTransactions) {
   // No transaction: its output is not asked about.
   EXPECT_EQ(r->output, covenant::output_spend::unknown);
   caf::anon_send_exit(btc, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(Readers, SpendAuthorizationAnswersAreCountedAcrossARestart) {
+  // One authorized tuple; the same outpoint with other outputs is not.
+  covenant::spend_authorization yes;
+  yes.utxo_key.fill(0x11);
+  yes.wallet_pkh.fill(0x22);
+  yes.value = 1000000;
+  yes.outputs_hash.fill(0x33);
+  auto other = yes;
+  other.outputs_hash.fill(0x44);
+  auto chain = std::make_shared<chain::fixture_chain>(*fixture);
+  chain->spend_authorizations.emplace(yes.utxo_key, yes.wallet_pkh, yes.value, yes.outputs_hash);
+  auto faults = std::make_shared<chain::fault_switch>(5s);
+  auto reader = spawn_spend_authorization_reader(
+    sys, chain::make_fixture_spend_authorization(chain, faults), {}, restart_budget{2, 60000ms});
+  auto check = [&](const covenant::spend_authorization& tuple) {
+    auto r = ask<spend_authorization_reply>(sys, reader, 5s, tuple);
+    EXPECT_TRUE(r) << caf::to_string(r.error());
+    return r ? r->code : authorization_code::authorized;
+  };
+  EXPECT_EQ(check(yes), authorization_code::authorized);
+  EXPECT_EQ(check(other), authorization_code::not_authorized);
+  faults->set(chain::fault_mode::fail);
+  EXPECT_EQ(check(yes), authorization_code::unavailable);
+  faults->set(chain::fault_mode::crash);
+  EXPECT_EQ(check(yes), authorization_code::unavailable); // the worker crashed
+  faults->set(chain::fault_mode::none);
+  for (int i = 0; i < 100 && status(reader).restarts == 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(check(other), authorization_code::not_authorized); // the restarted worker
+  EXPECT_EQ(status(reader).restarts, 1u);
+  auto answers = ask<authorization_answers>(sys, reader, 5s, answers_atom::value);
+  ASSERT_TRUE(answers);
+  EXPECT_EQ(answers->authorized, 1u);
+  EXPECT_EQ(answers->not_authorized, 2u);
+  EXPECT_EQ(answers->unavailable, 2u);
+  caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
 }
 
 } // namespace
