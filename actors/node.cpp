@@ -479,6 +479,17 @@ caf::result<readiness> ready(self_ptr self) {
 
 // --- Core rebuild (DESIGN.md: neither store actor restarts in place) ---
 
+void tell_watchers(self_ptr self, core_event event) {
+  for (const auto& watcher : self->state.watchers)
+    self->send(watcher, event);
+}
+
+void watch(self_ptr self, core_watcher_actor watcher) {
+  auto& watchers = self->state.watchers;
+  if (watcher && std::find(watchers.begin(), watchers.end(), watcher) == watchers.end())
+    watchers.push_back(std::move(watcher));
+}
+
 void monitor_core(self_ptr self) {
   auto& st = self->state;
   self->monitor(st.store);
@@ -495,6 +506,8 @@ void adopt_core(self_ptr self, core_scan scan) {
     st.refusal_cause = "rebuilding the store from the data dir failed (" + scan.error +
                        "); submits stay refused until the node restarts";
     spdlog::error("node: {}", st.refusal_cause);
+    tell_watchers(self, {core_event_kind::rebuild_failed, {}, st.core_generation, false,
+                         st.refusal_cause});
     return;
   }
   auto core = spawn_core(self->home_system(), std::move(*scan.scanned), *st.rebuild);
@@ -507,6 +520,8 @@ void adopt_core(self_ptr self, core_scan scan) {
   st.refusal_cause.clear();
   spdlog::warn("node: core rebuilt from the data dir (generation {}): {}", st.core_generation,
                core.load_summary);
+  tell_watchers(self,
+                {core_event_kind::rebuilt, {}, st.core_generation, false, core.load_summary});
   // As at startup: jobs that never reached SIGNING resume.
   for (auto& job : core.resumable)
     caf::anon_send(st.supervisor, session_start{job_snapshot{std::move(job), 1}});
@@ -550,10 +565,14 @@ void core_actor_down(self_ptr self, const caf::down_msg& msg) {
   st.open_claims.clear();
   if (!st.rebuild) {
     spdlog::error("node: {}; submits are refused until the node restarts", st.refusal_cause);
+    tell_watchers(self, {core_event_kind::down, std::string{what}, st.core_generation, false,
+                         st.refusal_cause});
     return;
   }
   st.refusal_cause += "; rebuilding the store from the data dir";
   spdlog::error("node: {}", st.refusal_cause);
+  tell_watchers(self, {core_event_kind::down, std::string{what}, st.core_generation, true,
+                       st.refusal_cause});
   st.rebuilding = true;
   // Stop the rest of the old core; the scan starts once every old actor is
   // down, i.e. once the old store has released its files and lock.
@@ -605,6 +624,7 @@ node_actor::behavior_type node(self_ptr self, job_store_actor store, route_regis
       auto& st = self->state;
       return node_core{st.store, st.registry, st.supervisor, st.core_generation, {}, {}, {}};
     },
+    [self](watch_atom, core_watcher_actor& watcher) { watch(self, std::move(watcher)); },
   };
 }
 

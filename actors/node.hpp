@@ -76,6 +76,8 @@ struct node_state {
   bool rebuilding = false;                 // waiting for the old core to stop, or the scan
   bool scanning = false;                   // the rebuild's scan is running
   std::vector<caf::actor_addr> stopping;   // old core actors not yet down
+  /// Told every core_event (watch_atom), in registration order.
+  std::vector<messages::core_watcher_actor> watchers;
   std::string refusal_cause; // non-empty: submits refused (why)
   /// The supervisor's queue (core_options::sessions.backlog); while it is
   /// full, new keys are refused. Null without a rebuild's options: unbounded.

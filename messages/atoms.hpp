@@ -24,5 +24,6 @@ using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using core_atom = caf::atom_constant<caf::atom("core")>;
 using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
 using answers_atom = caf::atom_constant<caf::atom("answers")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
 
 } // namespace covsigner::messages

@@ -147,9 +147,45 @@ typename Inspector::result_type inspect(Inspector& f, node_core& x) {
            x.resumable, x.load_summary, x.error);
 }
 
+/// What happened to the node's core (job_store, route_registry,
+/// session_supervisor), as told to the actors that watch the node.
+enum class core_event_kind : std::uint8_t {
+  down,           // a core actor died: submits are refused from now on
+  rebuilt,        // a new core from one scan of the data dir serves again
+  rebuild_failed, // the scan failed: submits stay refused until a restart
+};
+
+struct core_event {
+  core_event_kind kind = core_event_kind::down;
+  /// down: the actor that died ("job_store", "route_registry",
+  /// "session_supervisor"); empty otherwise.
+  std::string actor;
+  /// The core generation now serving (down, rebuild_failed: the dead one).
+  std::uint64_t generation = 0;
+  /// down: whether a rebuild follows (false: the node runs without one and
+  /// refuses submits until it restarts). rebuilt: unused.
+  bool rebuilding = false;
+  /// down, rebuild_failed: why, as readiness reports it; rebuilt: the
+  /// scan's load summary.
+  std::string cause;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, core_event& x) {
+  return f(caf::meta::type_name("core_event"), x.kind, x.actor, x.generation, x.rebuilding,
+           x.cause);
+}
+
+/// An actor that wants to hear about the node's core (a host's monitor).
+using core_watcher_actor = caf::typed_actor<caf::reacts_to<core_event>>;
+
+/// watch_atom + watcher: from now on the node sends `watcher` a core_event
+/// for every core death, rebuild and failed rebuild, in order (a watcher
+/// registered twice hears each event once).
 using node_actor = caf::typed_actor<caf::replies_to<submit_command>::with<node_reply>,
                                     caf::replies_to<poll_command>::with<node_reply>,
                                     caf::replies_to<ready_atom>::with<readiness>,
-                                    caf::replies_to<core_atom>::with<node_core>>;
+                                    caf::replies_to<core_atom>::with<node_core>,
+                                    caf::reacts_to<watch_atom, core_watcher_actor>>;
 
 } // namespace covsigner::messages

@@ -5,7 +5,10 @@
 //
 // The node's typed handle is messages::node_actor (messages/node.hpp):
 //   submit_command -> node_reply, poll_command -> node_reply,
-//   ready_atom -> readiness, core_atom -> node_core.
+//   ready_atom -> readiness, core_atom -> node_core,
+//   watch_atom + core_watcher_actor: the watcher is sent a core_event when
+//   a core actor dies (down), when the core is rebuilt (rebuilt), and when
+//   a rebuild fails (rebuild_failed).
 // Its gateway, messages::gateway_actor (messages/gateway.hpp), takes the
 // request bodies an HTTP client would POST and validates them itself:
 //   body_submit -> node_reply, body_poll -> node_reply, ready_atom -> readiness.
@@ -171,7 +174,9 @@ public:
   /// timeout and an error handler on every request). Stays the same for
   /// the node's lifetime: a core actor that dies is rebuilt behind it
   /// (readiness fails and submits answer submits_refused meanwhile; the
-  /// core_atom reply's `generation` counts rebuilds).
+  /// core_atom reply's `generation` counts rebuilds). A host that monitors
+  /// the node sends it watch_atom with its own core_watcher_actor and is
+  /// told each death and rebuild as a typed core_event.
   const messages::node_actor& actor() const;
 
   /// The node's gateway (body-based messages, validated in the gateway;

@@ -173,6 +173,30 @@ TEST_F(CoreRebuild, AStoreDeathRebuildsTheWholeCoreFromOneScan) {
     persistence::store_layout::for_data_dir(dir.path()).job_file(c.result.request_id)));
 }
 
+// A host that watches the node hears of the death and of the rebuild, in
+// that order, as typed events.
+TEST_F(CoreRebuild, WatchersAreToldOfTheDeathAndTheRebuild) {
+  caf::scoped_actor host{system};
+  auto watcher = caf::actor_cast<core_watcher_actor>(host);
+  host->send(node.node, watch_atom::value, watcher);
+  host->send(node.node, watch_atom::value, watcher); // twice: still told once
+  auto old = core();
+  host->send_exit(old.registry, caf::exit_reason::kill);
+  std::vector<core_event> events;
+  for (int i = 0; i < 3; ++i)
+    host->receive([&](core_event& e) { events.push_back(std::move(e)); },
+                  caf::after(i < 2 ? 10s : 300ms) >> [] {});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, core_event_kind::down);
+  EXPECT_EQ(events[0].actor, "route_registry");
+  EXPECT_EQ(events[0].generation, 0u);
+  EXPECT_TRUE(events[0].rebuilding);
+  EXPECT_TRUE(events[0].cause.starts_with("route_registry stopped")) << events[0].cause;
+  EXPECT_EQ(events[1].kind, core_event_kind::rebuilt);
+  EXPECT_EQ(events[1].generation, 1u);
+  EXPECT_EQ(core().generation, 1u);
+}
+
 TEST_F(CoreRebuild, ARegistryOrSupervisorDeathRebuildsToo) {
   auto a = call(make_submit("rr-a", "0xa1"));
   ASSERT_EQ(a.code, reply_code::ok) << a.message;
@@ -200,7 +224,20 @@ TEST_F(CoreRebuild, AFailedScanLeavesSubmitsRefusedAndTheNodeNotReady) {
   std::ofstream(layout.jobs_dir()) << "not a directory";
   auto old = core();
   caf::scoped_actor self{system};
+  self->send(node.node, watch_atom::value, caf::actor_cast<core_watcher_actor>(self));
   self->send_exit(old.store, caf::exit_reason::kill);
+  // A watcher hears the death, then the failed rebuild.
+  std::vector<core_event> events;
+  for (int i = 0; i < 2; ++i)
+    self->receive([&](core_event& e) { events.push_back(std::move(e)); }, caf::after(10s) >> [] {});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].kind, core_event_kind::down);
+  EXPECT_EQ(events[0].actor, "job_store");
+  EXPECT_EQ(events[1].kind, core_event_kind::rebuild_failed);
+  EXPECT_EQ(events[1].generation, 0u);
+  EXPECT_NE(events[1].cause.find("rebuilding the store from the data dir failed"),
+            std::string::npos)
+    << events[1].cause;
   // Wait (bounded) for the failed rebuild to show in readiness, without
   // submitting meanwhile: a submit racing the core's death may wait for its
   // store call's timeout.

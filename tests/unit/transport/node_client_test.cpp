@@ -32,6 +32,7 @@ messages::node_actor::behavior_type instant_node() {
       return r;
     },
     [](messages::core_atom) { return messages::node_core{}; },
+    [](messages::watch_atom, messages::core_watcher_actor&) {},
   };
 }
 
