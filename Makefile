@@ -54,7 +54,7 @@ test: build peers
 	@grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' $(BUILD)/fuzz.log | sed 's/^/request_fuzz 60 s: /'
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
-# The suite under sanitizers (clang, own build dirs, see tests/sanitizers/):
+# The suite under sanitizers (GCC, own build dirs, see tests/sanitizers/):
 # ASan + UBSan + LeakSanitizer over every unit and integration test; TSan
 # over the actor, transport and persistence tests and the bench smoke tests.
 test-asan: deps peers
