@@ -75,6 +75,13 @@ object correctness_json(const scenario_result& s) {
   o["poisoned_keys"] = c.poisoned_keys;
   o["store_summary"] = c.store_summary;
   o["check"] = c.check;
+  if (c.signing_checked) {
+    o["signed_checked"] = c.signed_checked;
+    o["audit_lines"] = c.audit_lines;
+    o["signed_not_ready"] = c.signed_not_ready;
+    o["signed_audit_mismatch"] = c.signed_audit_mismatch;
+    o["signed_bad_witness"] = c.signed_bad_witness;
+  }
   if (c.check == "remote polls") {
     o["polled"] = c.polled;
     o["found"] = c.found;

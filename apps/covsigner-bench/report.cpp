@@ -264,6 +264,11 @@ void print_table(std::ostream& out, const bench_report& r) {
       out << c.jobs_in_store << " jobs, " << c.keys_sent << " keys sent, " << c.keys_acked
           << " acknowledged, " << c.acked_missing << " acknowledged missing, " << c.duplicates_on_disk
           << " duplicate, " << c.stray_jobs << " stray, " << c.quarantined << " quarantined\n";
+    if (c.signing_checked)
+      out << "  " << pad("", w0 - 2) << "        signed jobs: " << c.signed_checked << " checked, "
+          << c.audit_lines << " audit lines; " << c.signed_not_ready << " not READY on disk, "
+          << c.signed_audit_mismatch << " audit mismatches, " << c.signed_bad_witness
+          << " witnesses refused by our interpreter\n";
     for (const auto& p : c.problems)
       out << "      problem: " << p << "\n";
     for (const auto& p : s.expectation_failures)
