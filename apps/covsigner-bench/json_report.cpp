@@ -180,6 +180,14 @@ std::string to_json(const bench_report& r) {
     f["p99_us"] = r.fsync->p99_us;
     baselines["fsync_ceiling"] = std::move(f);
   }
+  if (r.cpu_limit) {
+    object l;
+    l["cost_per_job_us"] = r.cpu_limit->cost_per_job_us;
+    l["cores"] = r.cpu_limit->cores;
+    l["limit_per_s"] = r.cpu_limit->limit_per_s;
+    l["jobs"] = r.cpu_limit->jobs;
+    baselines["signing_cpu_limit"] = std::move(l);
+  }
   array bare;
   for (const auto& b : r.bare) {
     object o;

@@ -15,6 +15,7 @@ struct run_plan {
   std::vector<scenario_spec> scenarios;
   std::vector<std::size_t> bare_concurrency; // bare-handler baselines to measure
   bool fsync_baseline = true;
+  bool signing_cpu_limit = false; // measure it (plans with a sign scenario)
   double baseline_s = 3;
 };
 
