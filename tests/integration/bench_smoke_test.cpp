@@ -512,3 +512,17 @@ TEST_F(BenchSignedJobCheck, FailsOnAWitnessTheInterpreterRefuses) {
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.signed_bad_witness, 1u) << (r.problems.empty() ? "" : r.problems.front());
 }
+
+TEST_F(BenchSmoke, SignRunsMeasureTheSigningCpuLimit) {
+  auto r = run({"--scenario=sign", "--concurrency=2", "--count=8", "--warmup=0",
+                "--baseline-duration=300ms"});
+  ASSERT_TRUE(r.status && WIFEXITED(*r.status) && WEXITSTATUS(*r.status) == 0) << r.log;
+  ASSERT_TRUE(r.json.contains("baselines")) << r.log;
+  const auto& limit = r.json.at("baselines").at("signing_cpu_limit").as_object();
+  EXPECT_GT(limit.at("jobs").as_int64(), 0);
+  EXPECT_GT(limit.at("cost_per_job_us").as_double(), 0);
+  // limit = cores / cost, exactly.
+  EXPECT_NEAR(limit.at("limit_per_s").as_double(),
+              limit.at("cores").to_number<double>() / (limit.at("cost_per_job_us").as_double() / 1e6), 1e-6);
+  EXPECT_NE(r.log.find("of the CPU limit"), std::string::npos) << r.log;
+}
