@@ -4,6 +4,7 @@
 #include "apps/covsigner-bench/remote_check.hpp"
 #include "apps/covsigner-bench/remote_target.hpp"
 #include "apps/covsigner-bench/signing.hpp"
+#include "apps/covsigner-bench/signing_check.hpp"
 #include "apps/covsignerctl/dev_keys.hpp"
 #include "chain/fault_switch.hpp"
 #include "covenant/job.hpp"
@@ -517,8 +518,9 @@ void run_sign(const scenario_spec& spec, const fs::path& dir, const std::string&
   expect_only(r, r.phases.back(), {});
   clients.reset();
   node->stop();
-  r.notes.push_back("signing: development fixture chain and PUBLIC dev signer key; the "
-                    "spend-authorization gate on (the fixture authorizes each route's one spend)");
+  r.notes.push_back(std::string("signing: ") + (mixed ? "qc_v1 and self_v1" : "self_v1") +
+                    " certified dev-key bodies, development fixture chain, PUBLIC dev signer key; "
+                    "the spend-authorization gate on (the fixture authorizes each route's one spend)");
 }
 
 void run_own_node(const scenario_spec& spec, const request_factory& rq, const fs::path& dir,

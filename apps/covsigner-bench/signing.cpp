@@ -1,22 +1,13 @@
 #include "apps/covsigner-bench/signing.hpp"
 
-#include "apps/covsigner-bench/node_host.hpp"
 #include "apps/covsignerctl/dev_keys.hpp"
 #include "apps/covsignerctl/example_chain.hpp"
-#include "bitcoin/covenant_transaction.hpp"
-#include "bitcoin/interpreter.hpp"
-#include "chain/fixture.hpp"
 #include "covenant/signing_engine.hpp"
-#include "persistence/audit_log.hpp"
-#include "persistence/file_system.hpp"
-#include "persistence/store_loader.hpp"
 
 #include <boost/json.hpp>
 
 #include <fcntl.h>
 #include <fstream>
-#include <map>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace covsigner::bench {

@@ -1,5 +1,5 @@
 // What the signing scenarios (sign, sign-mixed) need beside a run's data
-// dir, and the check of every job they signed.
+// dir.
 //
 // Setup: the development fixture chain (`covsignerctl example-chain`, the
 // content of examples/chain/dev-chain.json: the signer dev key's Live
@@ -14,13 +14,9 @@
 // The check of what they signed: signing_check.hpp.
 #pragma once
 
-#include "apps/covsigner-bench/signing_check.hpp"
 #include "crypto/bytes.hpp"
-#include "crypto/secp256k1.hpp"
 
 #include <filesystem>
-#include <optional>
-#include <set>
 #include <string>
 #include <variant>
 
