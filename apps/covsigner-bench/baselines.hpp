@@ -48,3 +48,29 @@ private:
 };
 
 } // namespace covsigner::bench
+
+namespace covsigner::bench {
+
+/// The CPU limit of signing (issue 17): one signed self_v1 job's
+/// unavoidable work done by one thread with nothing else in flight —
+/// prepare_submit (decode, validate, approvals, digest, canonical JSON),
+/// the certificate verified against the fixture wallet, the spend prepared,
+/// resolved and planned, the RFC 6979 signature, the witness checked by our
+/// interpreter, and the store's own file work for the job (create with its
+/// route marker, SIGNING, the audit line, ARTIFACT_READY: job files encoded
+/// and written through persistence::unsynced_file_system, i.e. with every
+/// fsync skipped) — and limit = cores / cost_per_job. No HTTP, no actors,
+/// no waiting: a node on this machine cannot sign faster than `limit_per_s`.
+struct signing_cpu_limit {
+  double cost_per_job_us = 0;
+  double limit_per_s = 0;
+  unsigned cores = 0;
+  std::uint64_t jobs = 0;
+};
+
+/// Runs the steps above for `seconds` in a fresh store under `dir`
+/// (removed afterwards). The error names the step that failed.
+std::variant<signing_cpu_limit, std::string> measure_signing_cpu_limit(const std::filesystem::path& dir,
+                                                                       double seconds);
+
+} // namespace covsigner::bench

@@ -64,6 +64,13 @@ struct correctness_report {
   std::uint64_t found = 0;             // answered 200 with the same request id
   std::uint64_t resubmitted = 0;       // sample of acknowledged keys submitted again
   std::uint64_t resubmit_same = 0;     // answered 200 with the acknowledged request id
+  // Signing scenarios only (signing.hpp check_signed_jobs).
+  bool signing_checked = false;
+  std::uint64_t audit_lines = 0;
+  std::uint64_t signed_checked = 0;        // request ids the clients saw READY
+  std::uint64_t signed_not_ready = 0;      // missing, or not READY on disk
+  std::uint64_t signed_audit_mismatch = 0; // not exactly one matching audit line; stray lines
+  std::uint64_t signed_bad_witness = 0;    // our interpreter refuses the witness
   std::vector<std::string> problems;   // the first few, for the report
 };
 

@@ -75,6 +75,13 @@ object correctness_json(const scenario_result& s) {
   o["poisoned_keys"] = c.poisoned_keys;
   o["store_summary"] = c.store_summary;
   o["check"] = c.check;
+  if (c.signing_checked) {
+    o["signed_checked"] = c.signed_checked;
+    o["audit_lines"] = c.audit_lines;
+    o["signed_not_ready"] = c.signed_not_ready;
+    o["signed_audit_mismatch"] = c.signed_audit_mismatch;
+    o["signed_bad_witness"] = c.signed_bad_witness;
+  }
   if (c.check == "remote polls") {
     o["polled"] = c.polled;
     o["found"] = c.found;
@@ -172,6 +179,14 @@ std::string to_json(const bench_report& r) {
     f["p50_us"] = r.fsync->p50_us;
     f["p99_us"] = r.fsync->p99_us;
     baselines["fsync_ceiling"] = std::move(f);
+  }
+  if (r.cpu_limit) {
+    object l;
+    l["cost_per_job_us"] = r.cpu_limit->cost_per_job_us;
+    l["cores"] = r.cpu_limit->cores;
+    l["limit_per_s"] = r.cpu_limit->limit_per_s;
+    l["jobs"] = r.cpu_limit->jobs;
+    baselines["signing_cpu_limit"] = std::move(l);
   }
   array bare;
   for (const auto& b : r.bare) {

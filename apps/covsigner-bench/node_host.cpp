@@ -65,16 +65,43 @@ std::variant<std::unique_ptr<inproc_node>, std::string> inproc_node::start(const
     options.chain = chain::backend_config{};
     options.chain->fixture_file = fixture.string();
   }
+  const bool signing = !s.signing_key_file.empty();
+  if (signing) {
+    options.chain = chain::backend_config{};
+    options.chain->fixture_file = s.signing_chain_file.string();
+    options.signer.backend = "local_key";
+    options.signer.key_file = s.signing_key_file;
+    // The bench process is not the operator's node: no need to hide it from ptrace.
+    options.signer.make_undumpable = false;
+    options.sessions.tbtc.settings.fraud_defense_confirmed = true;
+    options.eip712 = bench_domain();
+  }
   auto started = actors::start_node(*n->system_, options);
   if (auto* err = std::get_if<std::string>(&started))
     return "cannot start the node: " + *err;
   n->node_ = std::move(std::get<actors::running_node>(started));
+  // Submits with a certificate are refused (503) until the chain head has
+  // published a height; the load must not start before that.
+  if (signing) {
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (n->node_.head_height && !n->node_.head_height->read().fresh) {
+      if (std::chrono::steady_clock::now() > give_up)
+        return "the fixture chain head published no height within 10 s";
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   n->client_ = std::make_unique<transport::node_client>(*n->system_, n->node_.node, n->node_.published);
   if (s.with_http) {
     transport::http_settings http;
     http.listen_address = "127.0.0.1";
     http.workers = s.http_workers;
     http.policy = bench_policy();
+    // With a chain the node verifies signer approval certificates and so
+    // requires them (covsignerd's rule); self_v1 routes are off by default.
+    http.policy.validation.verifier_configured = signing;
+    http.enable_self_v1 = signing;
+    // Certificate expiry is checked against the chain head's height.
+    http.chain_height = n->node_.head_height;
     // Request logs as covsignerd writes them: the worker formats the line
     // and queues it; one background thread writes it (here to a file beside
     // the data dir, so the bench's stdout stays the report).

@@ -27,6 +27,12 @@ struct inproc_settings {
   bool with_chain = false; // fixture chain + fault switch (written beside data_dir)
   bool with_http = false;
   std::size_t http_workers = 64;
+  /// Signing scenarios (signing.hpp): this fixture chain (instead of
+  /// with_chain's) and a local_key signer with this key file; the
+  /// fraud-defense gate confirmed, self_v1 on, certificates verified.
+  /// Empty: a node that signs nothing.
+  std::filesystem::path signing_chain_file;
+  std::filesystem::path signing_key_file;
 };
 
 /// The request policy in-process nodes are configured with and the bench

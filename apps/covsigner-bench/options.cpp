@@ -50,7 +50,7 @@ std::optional<double> parse_seconds(std::string_view s) {
 std::optional<scenario_kind> parse_scenario(std::string_view s) {
   for (auto k : {scenario_kind::unique, scenario_kind::duplicate, scenario_kind::conflict,
                  scenario_kind::poll, scenario_kind::mixed, scenario_kind::outage,
-                 scenario_kind::sigkill})
+                 scenario_kind::sigkill, scenario_kind::sign, scenario_kind::sign_mixed})
     if (s == to_string(k))
       return k;
   return std::nullopt;
@@ -98,9 +98,13 @@ std::optional<std::string> read_url_file(const std::string& path, std::vector<st
 std::optional<std::string> check_combinations(const bench_options& o) {
   if (o.scenario == scenario_kind::sigkill && o.transport == transport_kind::inproc && o.suite.empty())
     return "--scenario=sigkill kills a covsignerd child process: it needs --transport=http";
-  if (o.find_knee && (o.scenario == scenario_kind::sigkill || o.scenario == scenario_kind::outage))
+  if (o.find_knee && (o.scenario == scenario_kind::sigkill || o.scenario == scenario_kind::outage ||
+                      signs_jobs(o.scenario)))
     return "--find-knee steps the rate of unique, duplicate, conflict, poll or mixed, not " +
            to_string(o.scenario);
+  if (signs_jobs(o.scenario) && o.transport == transport_kind::inproc && o.suite.empty())
+    return "--scenario=" + to_string(o.scenario) +
+           " validates certificates against the node's chain head over HTTP: it needs --transport=http";
   if (o.find_knee && !o.suite.empty())
     return "--find-knee runs one --scenario, not a --suite";
   if (!o.remote()) {
@@ -113,6 +117,9 @@ std::optional<std::string> check_combinations(const bench_options& o) {
   if (o.scenario == scenario_kind::sigkill || o.scenario == scenario_kind::outage)
     return "--scenario=" + to_string(o.scenario) +
            " needs a node of the bench's own (it kills it or breaks its chain): not with --url";
+  if (signs_jobs(o.scenario))
+    return "--scenario=" + to_string(o.scenario) +
+           " signs with the PUBLIC dev key on the bench's own fixture-chain node: not with --url";
   if (o.transport == transport_kind::inproc)
     return "--url drives a node over HTTP(S): --transport=inproc does not apply";
   return std::nullopt;
@@ -136,6 +143,10 @@ std::string to_string(scenario_kind s) {
       return "outage";
     case scenario_kind::sigkill:
       return "sigkill";
+    case scenario_kind::sign:
+      return "sign";
+    case scenario_kind::sign_mixed:
+      return "sign-mixed";
   }
   return "?";
 }
@@ -145,8 +156,11 @@ std::string to_string(transport_kind t) {
 }
 
 bool creates_jobs(scenario_kind s) {
-  return s == scenario_kind::unique || s == scenario_kind::mixed || s == scenario_kind::sigkill;
+  return s == scenario_kind::unique || s == scenario_kind::mixed || s == scenario_kind::sigkill ||
+         signs_jobs(s);
 }
+
+bool signs_jobs(scenario_kind s) { return s == scenario_kind::sign || s == scenario_kind::sign_mixed; }
 
 namespace {
 
@@ -205,6 +219,10 @@ Scenarios (--scenario):
               every other time slice (duration/10; in-process node): p99 with vs without
   sigkill     new submits over HTTP while covsignerd (child process) is SIGKILLed
               and restarted on the same data dir
+  sign        self_v1 new keys signed to READY by the local_key dev signer (fixture chain,
+              certified dev bodies); an op is a submit polled until terminal; every job's
+              audit line, witness (our interpreter) and READY state are checked afterwards
+  sign-mixed  the same, qc_v1 (HANDOFF_READY) and self_v1 alternating
 
 Load:
   --transport=inproc|http   node actors in this process (typed API) or HTTP on 127.0.0.1 (http)
@@ -261,7 +279,7 @@ std::variant<bench_options, parse_error> parse_options(int argc, char** argv) {
       auto s = parse_scenario(value);
       if (!s)
         return parse_error{"unknown --scenario [" + std::string(value) +
-                           "]: expected unique, duplicate, conflict, poll, mixed, outage or sigkill"};
+                           "]: expected unique, duplicate, conflict, poll, mixed, outage, sigkill, sign or sign-mixed"};
       o.scenario = *s;
     } else if (name == "transport") {
       if (value == "inproc")

@@ -23,6 +23,8 @@ enum class scenario_kind {
   mixed,     // dedupe hits, polls and new submits together
   outage,    // dedupe hits with and without a simulated registry outage
   sigkill,   // new submits while covsignerd is SIGKILLed and restarted
+  sign,      // self_v1 new keys signed to READY (local_key signer, fixture chain)
+  sign_mixed, // the same, qc_v1 and self_v1 alternating
 };
 
 enum class transport_kind {
@@ -85,5 +87,9 @@ std::string to_string(transport_kind t);
 
 /// Durable scenarios create jobs and check the disk; they refuse tmpfs.
 bool creates_jobs(scenario_kind s);
+
+/// sign and sign-mixed: a node with the dev signer and fixture chain; each
+/// op is a submit polled until the job is terminal.
+bool signs_jobs(scenario_kind s);
 
 } // namespace covsigner::bench

@@ -58,6 +58,37 @@ void print_wrk(std::ostream& out, const wrk_result& w) {
   out << "\n";
 }
 
+// Each signing run as a fraction of the CPU limit (issue 17), and each
+// no-fsync signing run against its durable twin.
+void print_signing_limit(std::ostream& out, const bench_report& r) {
+  bool any = false;
+  for (const auto& s : r.scenarios) {
+    if (!signs_jobs(s.spec.scenario) || s.phases.empty())
+      continue;
+    if (!any)
+      out << "\nSigning vs the CPU limit (cores / one signed job's single-thread cost)\n";
+    any = true;
+    const auto& sum = s.phases.front().all;
+    char line[256];
+    if (r.cpu_limit && r.cpu_limit->limit_per_s > 0)
+      std::snprintf(line, sizeof line, "  %s: %.0f/s = %.2f of the CPU limit %.0f/s", s.name.c_str(),
+                    sum.ok_throughput, sum.ok_throughput / r.cpu_limit->limit_per_s,
+                    r.cpu_limit->limit_per_s);
+    else
+      std::snprintf(line, sizeof line, "  %s: %.0f/s (no CPU limit measured)", s.name.c_str(), sum.ok_throughput);
+    out << line << "  p99 " << format_latency_us(sum.p99) << "  max " << format_latency_us(sum.max) << "\n";
+    if (s.spec.sync.fsync)
+      continue;
+    for (const auto& d : r.scenarios)
+      if (d.spec.scenario == s.spec.scenario && d.spec.concurrency == s.spec.concurrency && d.spec.sync.fsync &&
+          !d.phases.empty() && sum.ok_throughput > 0) {
+        std::snprintf(line, sizeof line, "  %s / %s: %.2f\n", d.name.c_str(), s.name.c_str(),
+                      d.phases.front().all.ok_throughput / sum.ok_throughput);
+        out << line;
+      }
+  }
+}
+
 } // namespace
 
 void print_knee(std::ostream& out, const scenario_result& s) {
@@ -195,7 +226,7 @@ void print_table(std::ostream& out, const bench_report& r) {
     out << "target " << r.target;
   out << "  bodies: " << r.bodies << "\n\n";
   const bool baselines =
-    r.fsync || !r.bare.empty() || !r.baseline_error.empty() ||
+    r.fsync || r.cpu_limit || !r.bare.empty() || !r.baseline_error.empty() ||
     std::any_of(r.scenarios.begin(), r.scenarios.end(), [](const auto& s) { return s.wrk.has_value(); });
   if (baselines)
     out << "Baselines\n";
@@ -203,6 +234,10 @@ void print_table(std::ostream& out, const bench_report& r) {
     out << "  atomic write, one at a time (temp+fsync+rename+dir fsync, " << r.fsync->bytes
         << " B): " << format_rate(r.fsync->writes_per_s) << "  p50 " << format_latency_us(r.fsync->p50_us)
         << "  p99 " << format_latency_us(r.fsync->p99_us) << "\n";
+  if (r.cpu_limit)
+    out << "  signing CPU limit (one self_v1 job's pure steps + store file work, fsync off, one "
+        << "thread): " << format_latency_us(r.cpu_limit->cost_per_job_us) << " a job -> "
+        << r.cpu_limit->cores << " cores / cost = " << format_rate(r.cpu_limit->limit_per_s) << "\n";
   for (const auto& b : r.bare)
     out << "  bare cpp-httplib handler, c" << b.concurrency << " (" << b.workers
         << " workers): " << format_rate(b.phase.all.ok_throughput) << "  p50 "
@@ -264,6 +299,11 @@ void print_table(std::ostream& out, const bench_report& r) {
       out << c.jobs_in_store << " jobs, " << c.keys_sent << " keys sent, " << c.keys_acked
           << " acknowledged, " << c.acked_missing << " acknowledged missing, " << c.duplicates_on_disk
           << " duplicate, " << c.stray_jobs << " stray, " << c.quarantined << " quarantined\n";
+    if (c.signing_checked)
+      out << "  " << pad("", w0 - 2) << "        signed jobs: " << c.signed_checked << " checked, "
+          << c.audit_lines << " audit lines; " << c.signed_not_ready << " not READY on disk, "
+          << c.signed_audit_mismatch << " audit mismatches, " << c.signed_bad_witness
+          << " witnesses refused by our interpreter\n";
     for (const auto& p : c.problems)
       out << "      problem: " << p << "\n";
     for (const auto& p : s.expectation_failures)
@@ -271,6 +311,7 @@ void print_table(std::ostream& out, const bench_report& r) {
     for (const auto& n : s.notes)
       out << "      note: " << n << "\n";
   }
+  print_signing_limit(out, r);
   if (!r.ratios.empty()) {
     out << "\nTargets\n";
     for (const auto& x : r.ratios) {

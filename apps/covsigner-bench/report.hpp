@@ -59,6 +59,7 @@ struct bench_report {
   unsigned cores = 0;
   std::string sync; // the store.sync of the durable runs
   std::optional<fsync_ceiling> fsync;
+  std::optional<signing_cpu_limit> cpu_limit; // plans with a sign scenario
   std::string baseline_error;
   std::vector<bare_result> bare;
   std::vector<scenario_result> scenarios;

@@ -119,9 +119,9 @@ std::variant<request_factory, std::string> request_factory::from_template(const 
 }
 
 std::variant<request_factory, std::string> request_factory::make_certified(
-  const covenant::eip712_domain& domain) {
+  const covenant::eip712_domain& domain, std::string_view route) {
   ctl::example_options ex;
-  ex.route = std::string(dev_route);
+  ex.route = std::string(route);
   ex.route_request_id = "bench-template";
   ex.domain = domain;
   ex.signer_approval_end_block = dev_certificate_end_block;
@@ -129,7 +129,8 @@ std::variant<request_factory, std::string> request_factory::make_certified(
   if (auto* err = std::get_if<std::string>(&made))
     return "example request: " + *err;
   request_factory f;
-  f.origin_ = "dev-key " + std::string(dev_route) + " body with a signer approval certificate";
+  f.route_ = std::string(route);
+  f.origin_ = "dev-key " + std::string(route) + " body with a signer approval certificate";
   if (auto err = f.split_templates(std::get<boost::json::object>(made)))
     return *err;
   return f;

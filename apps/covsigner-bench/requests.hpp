@@ -35,7 +35,10 @@ public:
   /// dev_certificate_end_block), for a node with a chain like
   /// examples/dev.ini, which requires one. Not checked here (this process
   /// has no certificate verifier): the startup probe asks the node.
-  static std::variant<request_factory, std::string> make_certified(const covenant::eip712_domain& domain);
+  /// `route`: qc_v1 or self_v1 (the signing scenarios' bodies; both spend
+  /// the development fixture chain's funding transactions).
+  static std::variant<request_factory, std::string> make_certified(const covenant::eip712_domain& domain,
+                                                                   std::string_view route = dev_route);
   /// As examples/requests/*-certified.json (examples/regenerate.sh).
   static constexpr std::uint64_t dev_certificate_end_block = 1000000;
 

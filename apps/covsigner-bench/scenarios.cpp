@@ -3,6 +3,9 @@
 #include "apps/covsigner-bench/node_host.hpp"
 #include "apps/covsigner-bench/remote_check.hpp"
 #include "apps/covsigner-bench/remote_target.hpp"
+#include "apps/covsigner-bench/signing.hpp"
+#include "apps/covsigner-bench/signing_check.hpp"
+#include "apps/covsignerctl/dev_keys.hpp"
 #include "chain/fault_switch.hpp"
 #include "covenant/job.hpp"
 #include "crypto/bytes.hpp"
@@ -248,6 +251,8 @@ request_fn load_fn(run_context& ctx, const std::string& tag, std::uint64_t seq_b
       };
     case scenario_kind::outage:
     case scenario_kind::sigkill:
+    case scenario_kind::sign:
+    case scenario_kind::sign_mixed:
       break;
   }
   return {};
@@ -443,10 +448,89 @@ void run_outage(run_context& ctx, chain::fault_switch* faults) {
   r.notes.push_back(note);
 }
 
+
+// A signing client's op: submit, then poll until the job is terminal (an
+// HTTP submit already waits for it, up to the node's submit wait). READY is
+// the only success; the request ids answered READY are the ones the
+// signed-job check verifies.
+step sign_op(bench_client& c, const request_factory& rq, ack_log& acks, std::size_t worker,
+             const std::string& rrid) {
+  auto key = key_of(rq, rrid);
+  acks.sent(worker, key);
+  step s{op_kind::new_submit, c.submit_on(rq.route(), rq.submit(rrid))};
+  if (s.result.error != error_kind::none)
+    return s;
+  acks.acked(worker, key, s.result.request_id);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (s.result.job_status == "PENDING" && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    auto polled = c.poll_on(rq.route(), rq.poll(rrid, s.result.request_id));
+    if (polled.error != error_kind::none)
+      return step{op_kind::new_submit, polled};
+    s.result.job_status = polled.job_status;
+  }
+  if (s.result.job_status != "READY") {
+    s.result.error = error_kind::other_status;
+    s.result.detail = "job " + s.result.request_id + " ended " + s.result.job_status;
+  }
+  return s;
+}
+
+// sign and sign-mixed: a node with the dev signer on the development
+// fixture chain; every op signs a new route key (self_v1, or qc_v1 and
+// self_v1 alternating) to READY.
+void run_sign(const scenario_spec& spec, const fs::path& dir, const std::string& id, ack_log& acks,
+              scenario_result& r) {
+  auto fixture = write_signing_fixture(dir);
+  if (auto* err = std::get_if<std::string>(&fixture)) {
+    r.error = *err;
+    return;
+  }
+  auto self_v1 = request_factory::make_certified(bench_domain(), "self_v1");
+  auto qc_v1 = request_factory::make_certified(bench_domain(), "qc_v1");
+  for (auto* made : {&self_v1, &qc_v1})
+    if (auto* err = std::get_if<std::string>(made)) {
+      r.error = "signing bodies: " + *err;
+      return;
+    }
+  inproc_settings settings;
+  settings.data_dir = dir;
+  settings.sync = spec.sync;
+  settings.with_http = true; // options.cpp refuses inproc: certificates need the chain head
+  settings.http_workers = workers_for(spec);
+  settings.signing_chain_file = std::get<signing_fixture>(fixture).chain_file;
+  settings.signing_key_file = std::get<signing_fixture>(fixture).key_file;
+  auto started = inproc_node::start(settings);
+  if (auto* err = std::get_if<std::string>(&started)) {
+    r.error = *err;
+    return;
+  }
+  auto& node = std::get<std::unique_ptr<inproc_node>>(started);
+  auto clients = http_clients(node->http_port());
+  const bool mixed = spec.scenario == scenario_kind::sign_mixed;
+  const auto& self_rq = std::get<request_factory>(self_v1);
+  const auto& qc_rq = std::get<request_factory>(qc_v1);
+  auto load = run_load(*clients, plan_of(spec, r.name), [&](bench_client& c, std::uint64_t seq, std::size_t w) {
+    const auto& rq = mixed && seq % 2 == 1 ? qc_rq : self_rq;
+    return sign_op(c, rq, acks, w, "s-" + id + "-" + std::to_string(seq));
+  });
+  r.phases.push_back(summarize("load", load));
+  expect_only(r, r.phases.back(), {});
+  clients.reset();
+  node->stop();
+  r.notes.push_back(std::string("signing: ") + (mixed ? "qc_v1 and self_v1" : "self_v1") +
+                    " certified dev-key bodies, development fixture chain, PUBLIC dev signer key; "
+                    "the spend-authorization gate on (the fixture authorizes each route's one spend)");
+}
+
 void run_own_node(const scenario_spec& spec, const request_factory& rq, const fs::path& dir,
                   const std::string& id, ack_log& acks, scenario_result& r) {
   if (spec.scenario == scenario_kind::sigkill) {
     run_sigkill(spec, rq, dir, id, acks, r);
+    return;
+  }
+  if (signs_jobs(spec.scenario)) {
+    run_sign(spec, dir, id, acks, r);
     return;
   }
   auto started = start_inproc(spec, dir);
@@ -489,12 +573,27 @@ void run_remote(const scenario_spec& spec, const request_factory& rq, const remo
                         "requests; benchmark with them raised or 0 (unlimited)");
 }
 
+// Every job a client saw READY (one request id per acknowledged key: the
+// store check already failed on a split) goes through check_signed_jobs.
+void check_signed(const fs::path& dir, const ack_log::merged& seen, correctness_report& r) {
+  signed_check_inputs in;
+  in.data_dir = dir;
+  in.chain_file = dir.parent_path() / (dir.filename().string() + "-chain.json");
+  in.signer_public_key = crypto::serialize_compressed(
+    crypto::derive_public_key(ctl::dev_private_key(ctl::dev_signer_fill)));
+  in.custodian_key = ctl::dev_private_key(ctl::dev_custodian_fill);
+  for (const auto& [key, ids] : seen.acked)
+    in.signed_request_ids.insert(ids.begin(), ids.end());
+  check_signed_jobs(in, r);
+}
+
 } // namespace
 
 scenario_spec spec_from(const bench_options& o) {
   scenario_spec s;
   s.scenario = o.scenario;
-  s.transport = o.scenario == scenario_kind::sigkill ? transport_kind::http : o.transport;
+  s.transport = o.scenario == scenario_kind::sigkill || signs_jobs(o.scenario) ? transport_kind::http
+                                                                                : o.transport;
   s.concurrency = o.concurrency;
   s.duration_s = o.duration_s;
   s.count = o.count;
@@ -524,7 +623,7 @@ scenario_spec spec_from(const bench_options& o) {
 void remove_run_data(const fs::path& dir) {
   std::error_code ec;
   fs::remove_all(dir, ec);
-  for (auto suffix : {"-chain.json", "-http.log", "-covsignerd.log"})
+  for (auto suffix : {"-chain.json", "-http.log", "-covsignerd.log", "-signer.key"})
     fs::remove(dir.string() + suffix, ec);
 }
 
@@ -566,6 +665,8 @@ scenario_result run_scenario(const scenario_spec& spec, const request_factory& r
     run_own_node(spec, rq, dir, id, acks, r);
     if (r.error.empty())
       r.correctness = check_store(dir, acks.merge());
+    if (r.error.empty() && signs_jobs(spec.scenario))
+      check_signed(dir, acks.merge(), r.correctness);
     // Removal waits for the disk (unlinks are journalled); the runner does it
     // after the last measurement so it neither slows nor disturbs the next run.
     if (spec.keep_data)

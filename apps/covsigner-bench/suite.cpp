@@ -92,6 +92,15 @@ run_plan standard_suite(const bench_options& o) {
   p.scenarios.push_back(spec(poll, http, 64, 5, o));
   p.scenarios.push_back(spec(mixed, http, 64, 6, o));
   p.scenarios.push_back(spec(outage, http, 64, 10, o));
+  // Signing at the machine's limit (issue 17): durable at c16 and c64, the
+  // c64 run again with fsync off, and qc_v1 and self_v1 mixed.
+  p.signing_cpu_limit = true;
+  p.scenarios.push_back(spec(sign, http, 16, 5, o));
+  p.scenarios.push_back(spec(sign, http, 64, 6, o));
+  auto sign_no_fsync = spec(sign, http, 64, 6, o);
+  sign_no_fsync.sync = {persistence::sync_mode::group, false};
+  p.scenarios.push_back(sign_no_fsync);
+  p.scenarios.push_back(spec(sign_mixed, http, 64, 5, o));
   auto kill = spec(sigkill, http, 32, 6, o);
   kill.kill_every_s = 2;
   p.scenarios.push_back(kill);
@@ -105,6 +114,7 @@ run_plan single_run(const bench_options& o) {
   // (scenario_spec::wrk_baseline), not our disk's fsync or a local handler.
   p.fsync_baseline = o.baselines && !o.remote();
   p.baseline_s = o.baseline_s;
+  p.signing_cpu_limit = o.baselines && signs_jobs(o.scenario);
   if (o.baselines && !o.remote() && p.scenarios.front().transport == transport_kind::http)
     p.bare_concurrency = {o.concurrency};
   return p;
@@ -215,6 +225,14 @@ bench_report run_plan_now(const bench_options& o, const run_plan& plan, std::str
       r.baseline_error = *e;
     else
       r.fsync = std::get<fsync_ceiling>(c);
+  }
+  if (plan.signing_cpu_limit) {
+    std::cerr << "baseline: one signed self_v1 job at a time, one thread, fsync off ...\n";
+    auto l = measure_signing_cpu_limit(data / "signing-cpu-limit", plan.baseline_s);
+    if (auto* e = std::get_if<std::string>(&l))
+      r.baseline_error = *e;
+    else
+      r.cpu_limit = std::get<signing_cpu_limit>(l);
   }
   for (auto c : plan.bare_concurrency) {
     std::size_t workers = std::max<std::size_t>(64, c + 16);

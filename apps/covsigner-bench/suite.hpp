@@ -15,6 +15,7 @@ struct run_plan {
   std::vector<scenario_spec> scenarios;
   std::vector<std::size_t> bare_concurrency; // bare-handler baselines to measure
   bool fsync_baseline = true;
+  bool signing_cpu_limit = false; // measure it (plans with a sign scenario)
   double baseline_s = 3;
 };
 
@@ -22,7 +23,9 @@ struct run_plan {
 /// (group commit; the same with fsync disabled and per-job, for
 /// comparison) and in-process; dedupe storms
 /// over HTTP and in-process; conflict storm; polls; mixed; the registry
-/// outage; SIGKILL and restart. `o` supplies data dir and output files.
+/// outage; SIGKILL and restart; signing to READY (sign c16 and c64, c64
+/// with fsync off, sign-mixed c64) against the signing CPU limit. `o`
+/// supplies data dir and output files.
 run_plan standard_suite(const bench_options& o);
 
 /// The plan of a single --scenario run.

@@ -101,6 +101,12 @@ public:
   }
   outcome submit(const std::string& body) override { return post(submit_path_, body); }
   outcome poll(const std::string& body) override { return post(poll_path_, body); }
+  outcome submit_on(std::string_view route, const std::string& body) override {
+    return post("/v1/" + std::string(route) + "/signer/requests", body);
+  }
+  outcome poll_on(std::string_view route, const std::string& body) override {
+    return post("/v1/" + std::string(route) + "/signer/requests:poll", body);
+  }
 
 private:
   outcome post(const std::string& path, const std::string& body) {
@@ -160,14 +166,16 @@ public:
                 std::chrono::milliseconds timeout)
     : node_(node), policy_(policy), timeout_(timeout) {}
 
-  outcome submit(const std::string& body) override {
-    auto prepared = transport::prepare_submit(body, request_factory::dev_route, policy_);
+  outcome submit(const std::string& body) override { return submit_on(request_factory::dev_route, body); }
+  outcome poll(const std::string& body) override { return poll_on(request_factory::dev_route, body); }
+  outcome submit_on(std::string_view route, const std::string& body) override {
+    auto prepared = transport::prepare_submit(body, route, policy_);
     if (auto* e = std::get_if<transport::http_error>(&prepared))
       return rejected(*e);
     return answer(node_.submit(std::move(std::get<messages::submit_command>(prepared)), timeout_));
   }
-  outcome poll(const std::string& body) override {
-    auto prepared = transport::prepare_poll(body, request_factory::dev_route, std::nullopt, policy_);
+  outcome poll_on(std::string_view route, const std::string& body) override {
+    auto prepared = transport::prepare_poll(body, route, std::nullopt, policy_);
     if (auto* e = std::get_if<transport::http_error>(&prepared))
       return rejected(*e);
     return answer(node_.poll(std::move(std::get<messages::poll_command>(prepared)), timeout_));

@@ -46,6 +46,10 @@ public:
   virtual ~bench_client() = default;
   virtual outcome submit(const std::string& body) = 0;
   virtual outcome poll(const std::string& body) = 0;
+  /// The same on another route's endpoints (the sign-mixed scenario sends
+  /// qc_v1 and self_v1 over one client).
+  virtual outcome submit_on(std::string_view route, const std::string& body) = 0;
+  virtual outcome poll_on(std::string_view route, const std::string& body) = 0;
 };
 
 /// Makes one client per load thread.

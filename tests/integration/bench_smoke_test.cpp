@@ -6,6 +6,8 @@
 // 127.0.0.1. Data lives under the build dir (a real disk; the bench refuses
 // tmpfs).
 #include "apps/covsigner-bench/correctness.hpp"
+#include "apps/covsigner-bench/signing_check.hpp"
+#include "persistence/audit_log.hpp"
 #include "persistence/job_writer.hpp"
 #include "persistence/store_loader.hpp"
 #include "persistence/timestamp.hpp"
@@ -385,4 +387,142 @@ TEST_F(BenchStoreCheck, FailsOnQuarantinedFiles) {
   auto r = check(log);
   EXPECT_FALSE(r.passed);
   EXPECT_EQ(r.quarantined, 1u);
+}
+
+// The signing scenarios: jobs signed to READY by the dev signer, each one
+// checked afterwards (apps/covsigner-bench/signing_check.cpp).
+TEST_F(BenchSmoke, SignedJobsReachReadyAndPassTheSignedJobCheck) {
+  auto s = scenario("sign", "http", {"--count=24"});
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(summary_field(s, "ok"), 24);
+  EXPECT_EQ(check_field(s, "jobs_in_store"), 24);
+  EXPECT_EQ(check_field(s, "signed_checked"), 24);
+  EXPECT_EQ(check_field(s, "audit_lines"), 24);
+  EXPECT_EQ(check_field(s, "signed_not_ready"), 0);
+  EXPECT_EQ(check_field(s, "signed_audit_mismatch"), 0);
+  EXPECT_EQ(check_field(s, "signed_bad_witness"), 0);
+}
+
+TEST_F(BenchSmoke, SignMixedSignsBothRoutes) {
+  auto s = scenario("sign-mixed", "http", {"--count=16"});
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(summary_field(s, "ok"), 16);
+  EXPECT_EQ(check_field(s, "signed_checked"), 16);
+  EXPECT_EQ(check_field(s, "audit_lines"), 16);
+}
+
+namespace {
+
+crypto::private_key filled_key(std::uint8_t fill) {
+  std::array<std::uint8_t, 32> scalar;
+  scalar.fill(fill);
+  return *crypto::parse_private_key(scalar);
+}
+
+// A kept sign run's data dir, and the check's inputs for it (every job in
+// its store counted as signed).
+class BenchSignedJobCheck : public BenchSmoke {
+protected:
+  bench::signed_check_inputs in;
+
+  void SetUp() override {
+    BenchSmoke::SetUp();
+    auto r = run({"--scenario=sign", "--concurrency=2", "--count=6", "--warmup=0", "--no-baselines",
+                  "--keep-data"});
+    ASSERT_TRUE(r.status && WIFEXITED(*r.status) && WEXITSTATUS(*r.status) == 0) << r.log;
+    for (const auto& e : fs::directory_iterator(dir / "data"))
+      if (e.is_directory() && e.path().filename().string().starts_with("run-sign-"))
+        in.data_dir = e.path();
+    ASSERT_FALSE(in.data_dir.empty()) << r.log;
+    in.chain_file = in.data_dir.string() + "-chain.json";
+    in.signer_public_key = crypto::serialize_compressed(crypto::derive_public_key(filled_key(0x22)));
+    in.custodian_key = filled_key(0x33);
+    persistence::posix_file_system pfs;
+    auto opened = persistence::open_store(pfs, persistence::store_layout::for_data_dir(in.data_dir));
+    ASSERT_TRUE(std::holds_alternative<persistence::opened_store>(opened));
+    for (const auto& j : std::get<persistence::opened_store>(opened).loaded.jobs)
+      in.signed_request_ids.insert(j.request_id);
+    ASSERT_EQ(in.signed_request_ids.size(), 6u);
+  }
+  bench::correctness_report check() {
+    bench::correctness_report r;
+    r.passed = true;
+    bench::check_signed_jobs(in, r);
+    return r;
+  }
+  fs::path audit_log() const { return persistence::audit_log_path(in.data_dir); }
+};
+
+} // namespace
+
+TEST_F(BenchSignedJobCheck, PassesOnTheRunAsTheNodeLeftIt) {
+  auto r = check();
+  EXPECT_TRUE(r.passed) << (r.problems.empty() ? "" : r.problems.front());
+  EXPECT_EQ(r.signed_checked, 6u);
+  EXPECT_EQ(r.audit_lines, 6u);
+}
+
+TEST_F(BenchSignedJobCheck, FailsOnADuplicatedAuditLine) {
+  std::string first;
+  {
+    std::ifstream log(audit_log());
+    std::getline(log, first);
+  }
+  std::ofstream(audit_log(), std::ios::app) << first << "\n";
+  auto r = check();
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.signed_audit_mismatch, 1u);
+}
+
+TEST_F(BenchSignedJobCheck, FailsOnAMissingAuditLine) {
+  std::ifstream log(audit_log());
+  std::string line, kept;
+  std::getline(log, line); // dropped
+  while (std::getline(log, line))
+    kept += line + "\n";
+  log.close();
+  std::ofstream(audit_log(), std::ios::trunc) << kept;
+  auto r = check();
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.signed_audit_mismatch, 1u);
+}
+
+TEST_F(BenchSignedJobCheck, FailsOnAWitnessTheInterpreterRefuses) {
+  // The sign scenario's jobs are self_v1: tamper with one stored witness.
+  persistence::posix_file_system pfs;
+  auto layout = persistence::store_layout::for_data_dir(in.data_dir);
+  covenant::job j;
+  {
+    auto opened = persistence::open_store(pfs, layout);
+    ASSERT_TRUE(std::holds_alternative<persistence::opened_store>(opened));
+    j = std::get<persistence::opened_store>(opened).loaded.jobs.front();
+  }
+  // Flip one hex digit 100 bytes from the end: inside the witness (its
+  // script), which the txid does not cover, so only the interpreter sees it.
+  auto& hex = j.transaction_hex;
+  auto at = hex.size() - 200;
+  hex[at] = hex[at] == '0' ? '1' : '0';
+  persistence::write_op op;
+  op.type = persistence::write_op::kind::update;
+  op.job = j;
+  std::optional<persistence::io_error> latched;
+  auto outcomes = persistence::run_write_round(pfs, layout, {op}, latched);
+  ASSERT_TRUE(outcomes.at(0).ok);
+  auto r = check();
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.signed_bad_witness, 1u) << (r.problems.empty() ? "" : r.problems.front());
+}
+
+TEST_F(BenchSmoke, SignRunsMeasureTheSigningCpuLimit) {
+  auto r = run({"--scenario=sign", "--concurrency=2", "--count=8", "--warmup=0",
+                "--baseline-duration=300ms"});
+  ASSERT_TRUE(r.status && WIFEXITED(*r.status) && WEXITSTATUS(*r.status) == 0) << r.log;
+  ASSERT_TRUE(r.json.contains("baselines")) << r.log;
+  const auto& limit = r.json.at("baselines").at("signing_cpu_limit").as_object();
+  EXPECT_GT(limit.at("jobs").as_int64(), 0);
+  EXPECT_GT(limit.at("cost_per_job_us").as_double(), 0);
+  // limit = cores / cost, exactly.
+  EXPECT_NEAR(limit.at("limit_per_s").as_double(),
+              limit.at("cores").to_number<double>() / (limit.at("cost_per_job_us").as_double() / 1e6), 1e-6);
+  EXPECT_NE(r.log.find("of the CPU limit"), std::string::npos) << r.log;
 }
