@@ -10,10 +10,16 @@
 
 #include <csignal>
 #include <iostream>
+#include <string_view>
 
 using namespace covsigner::bench;
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view{argv[i]} == "--version") {
+      std::cout << "covsigner-bench " << COVSIGNER_VERSION << "\n";
+      return 0;
+    }
   auto parsed = parse_options(argc, argv);
   if (auto* e = std::get_if<parse_error>(&parsed)) {
     (e->help ? std::cout : std::cerr) << (e->help ? "" : "covsigner-bench: ") << e->message

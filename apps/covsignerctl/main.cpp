@@ -38,6 +38,10 @@ bool wants_help(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (!words.empty() && words[0] == "--version") {
+    std::cout << "covsignerctl " << COVSIGNER_VERSION << "\n";
+    return covsigner::ctl::exit_ok;
+  }
   if (words.empty() || words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
     print_usage(words.empty() ? std::cerr : std::cout);
     return words.empty() ? covsigner::ctl::exit_usage : covsigner::ctl::exit_ok;

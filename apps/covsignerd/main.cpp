@@ -64,9 +64,14 @@ int main(int argc, char** argv) {
 
   // CAF's --help shows only the global group; ours lists every option.
   std::vector<std::string> args(argv + 1, argv + argc);
-  for (auto& arg : args)
+  for (auto& arg : args) {
+    if (arg == "--version") {
+      std::cout << "covsignerd " << COVSIGNER_VERSION << "\n";
+      return 0;
+    }
     if (arg == "--help" || arg == "-h" || arg == "-?")
       arg = "--long-help";
+  }
   apps::covsignerd_config cfg;
   if (auto err = cfg.parse(std::move(args))) {
     std::cerr << "covsignerd: " << cfg.render(err) << "\n";
