@@ -184,14 +184,18 @@ void overflow_responder::run() {
             reply = answer_(head->method, head->path, head->authorization);
           auto bytes = render_reply(reply ? *reply : overloaded(settings_.retry_after_seconds),
                                     head && head->method == "HEAD");
+          // Counted before the client can see the reply: a client that has
+          // read its answer to the end must find it in answered().
+          {
+            std::lock_guard<std::mutex> guard{mutex_};
+            ++answered_;
+          }
           // A fresh socket's send buffer holds this easily; never block.
           [[maybe_unused]] auto sent =
             ::send(c.fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
           ::shutdown(c.fd, SHUT_WR);
           c.answered = true;
           c.deadline = now + settings_.linger;
-          std::lock_guard<std::mutex> guard{mutex_};
-          ++answered_;
         }
       } else if (!done && now >= c.deadline) {
         done = true;

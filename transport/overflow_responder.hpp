@@ -62,6 +62,9 @@ public:
   /// closed later (or closed at once when full or stopped). Thread-safe.
   void adopt(int fd);
 
+  /// How many connections were sent a reply so far. A reply is counted
+  /// before it is sent, so a client that has read its reply to the end
+  /// sees it counted. Thread-safe.
   std::size_t answered() const;
 
 private:
