@@ -59,8 +59,10 @@ cmake --build "$work/caf-build" -j "$jobs"
 cmake --install "$work/caf-build" >/dev/null
 
 # --- cpp-httplib: Debian's patches, split into header + library as Debian's
-# meson build does, with Debian's defines (the .pc file's Cflags, and
-# CPPHTTPLIB_USE_POLL from debian/rules).
+# meson build does, with Debian's defines (read from the system's .pc file,
+# which this build's copy keeps, and CPPHTTPLIB_USE_POLL from debian/rules).
+system_pc="$(pkg-config --variable=pcfiledir cpp-httplib)/cpp-httplib.pc"
+defines=$(pkg-config --cflags-only-other cpp-httplib)
 fetch "$pool/c/cpp-httplib/$httplib_tar" "$httplib_sha"
 fetch "$pool/c/cpp-httplib/$httplib_deb" "$httplib_deb_sha"
 mkdir -p "$work/httplib"
@@ -71,7 +73,6 @@ tar xJf "$work/$httplib_deb" -C "$work/httplib"
   patch -p1 -s <"debian/patches/$p"
 done <debian/patches/series)
 (cd "$work/httplib" && python3 ./split.py --out split >/dev/null)
-defines="-DCPPHTTPLIB_OPENSSL_SUPPORT -DCPPHTTPLIB_ZLIB_SUPPORT -DCPPHTTPLIB_BROTLI_SUPPORT"
 mkdir -p "$prefix/include" "$prefix/lib/pkgconfig"
 cp "$work/httplib/split/httplib.h" "$prefix/include/httplib.h"
 # shellcheck disable=SC2086
@@ -81,8 +82,7 @@ g++ -std=c++11 $flags -fPIC -shared $defines -DCPPHTTPLIB_USE_POLL \
   -lssl -lcrypto -lz -lbrotlidec -lbrotlienc -lbrotlicommon -pthread
 ln -sf libcpp-httplib.so.0.11 "$prefix/lib/libcpp-httplib.so"
 sed -e "s|^prefix=.*|prefix=$prefix|" -e 's|^libdir=.*|libdir=${prefix}/lib|' \
-  "$(pkg-config --variable=pcfiledir cpp-httplib)/cpp-httplib.pc" \
-  >"$prefix/lib/pkgconfig/cpp-httplib.pc"
+  "$system_pc" >"$prefix/lib/pkgconfig/cpp-httplib.pc"
 
 # Each library must really carry TSan's instrumentation.
 for lib in libcaf_core libcaf_io libcaf_openssl libcpp-httplib; do
